@@ -1,0 +1,381 @@
+//! The user's intended changes, checked against a fresh read of the file.
+//!
+//! A change carries what the user saw when they made it (its [`Base`]). When the file is saved we
+//! re-read it and compare: if another program changed *the same server* meanwhile, that is a
+//! conflict and nothing is written; changes anywhere else in the file are simply kept.
+
+use crate::document::{Document, Section};
+use crate::json::patch::{ObjectPatch, ValuePatch};
+use serde::Serialize;
+use serde_json::Value;
+
+/// What the user saw of a server before changing it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Base {
+    /// The server did not exist (an add).
+    Absent,
+    /// The server had this value.
+    Is(Value),
+    /// Do not check (scripts, `--force`).
+    Any,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// Add or replace a server.
+    Put {
+        section: Section,
+        name: String,
+        value: Value,
+        base: Base,
+    },
+    Remove {
+        section: Section,
+        name: String,
+        base: Base,
+    },
+    /// Give a server a new name, keeping its place in the file.
+    Rename {
+        section: Section,
+        from: String,
+        to: String,
+        base: Base,
+    },
+    /// Claude Code's own per-project off switch (`projects[dir].disabledMcpServers`).
+    SetDisabled {
+        project: String,
+        name: String,
+        disabled: bool,
+    },
+}
+
+impl Change {
+    pub fn server_name(&self) -> &str {
+        match self {
+            Change::Put { name, .. }
+            | Change::Remove { name, .. }
+            | Change::SetDisabled { name, .. } => name,
+            Change::Rename { from, .. } => from,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ConflictKind {
+    /// Adding a server whose name is already taken (by us earlier, or by another program).
+    AlreadyExists,
+    /// The server was changed by another program since the user loaded it.
+    ChangedElsewhere,
+    /// The server was removed by another program since the user loaded it.
+    RemovedElsewhere,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    pub section: Section,
+    pub name: String,
+    pub kind: ConflictKind,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = &self.name;
+        match self.kind {
+            ConflictKind::AlreadyExists => write!(f, "a server named \"{name}\" already exists"),
+            ConflictKind::ChangedElsewhere => write!(
+                f,
+                "\"{name}\" was changed by another program after you opened it; reload to see the new version"
+            ),
+            ConflictKind::RemovedElsewhere => write!(
+                f,
+                "\"{name}\" was removed by another program after you opened it"
+            ),
+        }
+    }
+}
+
+/// Turn changes into a patch for `doc`, checking each against the file's current content.
+/// Changes whose result is already in place are no-ops (saving twice is harmless).
+pub fn plan(doc: &Document, changes: &[Change]) -> Result<ObjectPatch, Vec<Conflict>> {
+    let mut patch = ObjectPatch::default();
+    let mut conflicts = Vec::new();
+    // The state as our earlier changes in this same list leave it.
+    let mut state: Vec<(Section, String, Option<Value>)> = Vec::new();
+    let current = |state: &Vec<(Section, String, Option<Value>)>, s: &Section, n: &str| {
+        state
+            .iter()
+            .rev()
+            .find(|(ss, nn, _)| ss == s && nn == n)
+            .map(|(_, _, v)| v.clone())
+            .unwrap_or_else(|| doc.server(s, n))
+    };
+    let mut disabled: Vec<(String, Vec<String>)> = Vec::new();
+    for change in changes {
+        match change {
+            Change::Put {
+                section,
+                name,
+                value,
+                base,
+            } => {
+                let now = current(&state, section, name);
+                if now.as_ref() == Some(value) {
+                    continue;
+                }
+                let conflict = match (base, &now) {
+                    (Base::Absent, Some(_)) => Some(ConflictKind::AlreadyExists),
+                    (Base::Is(_), None) => Some(ConflictKind::RemovedElsewhere),
+                    (Base::Is(b), Some(n)) if b != n => Some(ConflictKind::ChangedElsewhere),
+                    _ => None,
+                };
+                if let Some(kind) = conflict {
+                    conflicts.push(Conflict {
+                        section: section.clone(),
+                        name: name.clone(),
+                        kind,
+                    });
+                    continue;
+                }
+                section
+                    .servers_patch(&mut patch)
+                    .set(name.clone(), value.clone());
+                state.push((section.clone(), name.clone(), Some(value.clone())));
+            }
+            Change::Remove {
+                section,
+                name,
+                base,
+            } => {
+                let Some(now) = current(&state, section, name) else {
+                    continue;
+                };
+                if let Base::Is(b) = base
+                    && *b != now
+                {
+                    conflicts.push(Conflict {
+                        section: section.clone(),
+                        name: name.clone(),
+                        kind: ConflictKind::ChangedElsewhere,
+                    });
+                    continue;
+                }
+                section.servers_patch(&mut patch).remove(name.clone());
+                state.push((section.clone(), name.clone(), None));
+            }
+            Change::Rename {
+                section,
+                from,
+                to,
+                base,
+            } => {
+                let now_from = current(&state, section, from);
+                let now_to = current(&state, section, to);
+                let conflict = match (&now_from, &now_to, base) {
+                    (None, Some(t), Base::Is(b)) if t == b => continue, // already renamed
+                    (None, _, _) => Some(ConflictKind::RemovedElsewhere),
+                    (Some(_), Some(_), _) if from != to => Some(ConflictKind::AlreadyExists),
+                    (Some(f), _, Base::Is(b)) if f != b => Some(ConflictKind::ChangedElsewhere),
+                    _ => None,
+                };
+                if let Some(kind) = conflict {
+                    conflicts.push(Conflict {
+                        section: section.clone(),
+                        name: if kind == ConflictKind::AlreadyExists {
+                            to.clone()
+                        } else {
+                            from.clone()
+                        },
+                        kind,
+                    });
+                    continue;
+                }
+                if from == to {
+                    continue;
+                }
+                let sp = section.servers_patch(&mut patch);
+                if sp.members.contains_key(from) {
+                    // Renaming something this same change list touched: move the pending patch.
+                    let moved = sp.members.shift_remove(from);
+                    if let Some(ValuePatch::Set(v)) = moved {
+                        sp.remove(from.clone());
+                        sp.set(to.clone(), v);
+                    }
+                } else {
+                    sp.renames.push((from.clone(), to.clone()));
+                }
+                state.push((section.clone(), to.clone(), now_from));
+                state.push((section.clone(), from.clone(), None));
+            }
+            Change::SetDisabled {
+                project,
+                name,
+                disabled: off,
+            } => {
+                let list = match disabled.iter_mut().find(|(p, _)| p == project) {
+                    Some((_, l)) => l,
+                    None => {
+                        disabled.push((project.clone(), doc.disabled_in_project(project)));
+                        &mut disabled.last_mut().expect("just pushed").1
+                    }
+                };
+                let has = list.iter().any(|n| n == name);
+                if *off && !has {
+                    list.push(name.clone());
+                } else if !*off && has {
+                    list.retain(|n| n != name);
+                } else {
+                    continue;
+                }
+                let value = Value::Array(list.iter().cloned().map(Value::String).collect());
+                patch
+                    .object("projects")
+                    .object(project.clone())
+                    .set("disabledMcpServers", value);
+            }
+        }
+    }
+    if conflicts.is_empty() {
+        Ok(patch)
+    } else {
+        Err(conflicts)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::path::Path;
+
+    fn doc(s: &str) -> Document {
+        Document::parse(Path::new(".claude.json"), s.as_bytes().to_vec()).unwrap()
+    }
+
+    fn apply(d: &Document, changes: &[Change]) -> Result<Option<String>, Vec<Conflict>> {
+        let p = plan(d, changes)?;
+        Ok(d.apply(&p).unwrap().map(|b| String::from_utf8(b).unwrap()))
+    }
+
+    const F: &str = r#"{"mcpServers":{"a":{"command":"x"}},"projects":{"/p":{"mcpServers":{}}}}"#;
+
+    #[test]
+    fn add_twice_is_idempotent_but_add_over_different_is_a_conflict() {
+        let d = doc(F);
+        let put = |v: Value| Change::Put {
+            section: Section::Root,
+            name: "a".into(),
+            value: v,
+            base: Base::Absent,
+        };
+        assert_eq!(apply(&d, &[put(json!({"command": "x"}))]), Ok(None));
+        let err = apply(&d, &[put(json!({"command": "y"}))]).unwrap_err();
+        assert_eq!(err[0].kind, ConflictKind::AlreadyExists);
+    }
+
+    #[test]
+    fn edit_detects_changes_made_elsewhere() {
+        let d = doc(F);
+        let edit = |base: Value| Change::Put {
+            section: Section::Root,
+            name: "a".into(),
+            value: json!({"command": "z"}),
+            base: Base::Is(base),
+        };
+        assert!(
+            apply(&d, &[edit(json!({"command": "x"}))])
+                .unwrap()
+                .is_some()
+        );
+        let err = apply(&d, &[edit(json!({"command": "old"}))]).unwrap_err();
+        assert_eq!(err[0].kind, ConflictKind::ChangedElsewhere);
+        let gone = Change::Put {
+            section: Section::Root,
+            name: "zz".into(),
+            value: json!({}),
+            base: Base::Is(json!({})),
+        };
+        assert_eq!(
+            apply(&d, &[gone]).unwrap_err()[0].kind,
+            ConflictKind::RemovedElsewhere
+        );
+    }
+
+    #[test]
+    fn rename_then_edit_in_one_save() {
+        let d = doc(F);
+        let out = apply(
+            &d,
+            &[
+                Change::Rename {
+                    section: Section::Root,
+                    from: "a".into(),
+                    to: "b".into(),
+                    base: Base::Is(json!({"command": "x"})),
+                },
+                Change::Put {
+                    section: Section::Root,
+                    name: "b".into(),
+                    value: json!({"command": "y"}),
+                    base: Base::Is(json!({"command": "x"})),
+                },
+            ],
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            out,
+            r#"{"mcpServers":{"b":{"command":"y"}},"projects":{"/p":{"mcpServers":{}}}}"#
+        );
+    }
+
+    #[test]
+    fn disable_uses_the_project_list() {
+        let d = doc(F);
+        let out = apply(
+            &d,
+            &[Change::SetDisabled {
+                project: "/p".into(),
+                name: "a".into(),
+                disabled: true,
+            }],
+        )
+        .unwrap()
+        .unwrap();
+        assert!(out.contains(r#""disabledMcpServers":["a"]"#), "{out}");
+        let d2 = doc(&out);
+        assert_eq!(d2.disabled_in_project("/p"), vec!["a"]);
+        let back = apply(
+            &d2,
+            &[Change::SetDisabled {
+                project: "/p".into(),
+                name: "a".into(),
+                disabled: false,
+            }],
+        )
+        .unwrap()
+        .unwrap();
+        assert!(back.contains(r#""disabledMcpServers":[]"#), "{back}");
+    }
+
+    #[test]
+    fn local_scope_add_creates_the_project_entry() {
+        let d = doc(r#"{"projects":{}}"#);
+        let out = apply(
+            &d,
+            &[Change::Put {
+                section: Section::Project("/new".into()),
+                name: "s".into(),
+                value: json!({"type": "stdio", "command": "c"}),
+                base: Base::Absent,
+            }],
+        )
+        .unwrap()
+        .unwrap();
+        let d2 = doc(&out);
+        assert_eq!(
+            d2.server(&Section::Project("/new".into()), "s"),
+            Some(json!({"type": "stdio", "command": "c"}))
+        );
+    }
+}

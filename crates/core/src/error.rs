@@ -1,0 +1,187 @@
+//! The one error type of the core, with a closed set of codes the UI and scripts branch on.
+//!
+//! Every message says what happened, names the file (and the server, where there is one), and
+//! what to do about it; `fix()` gives the advice separately for the UI's "how to fix" line.
+
+use crate::document::LoadError;
+use crate::edit::Conflict;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// Stable identifiers of error kinds (exported to the UI; never branch on message text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    InvalidJson,
+    InvalidShape,
+    NotFound,
+    IsDirectory,
+    MissingFolder,
+    DanglingLink,
+    ReadOnly,
+    PermissionDenied,
+    Conflict,
+    Busy,
+    WriteFailed,
+    VerifyFailed,
+    ServerNotFound,
+    InvalidInput,
+    BackupNotFound,
+    Io,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{} is not valid JSON: {}. Nothing was changed.", .path.display(), .problem)]
+    InvalidJson { path: PathBuf, problem: LoadError },
+
+    #[error("{} has an unexpected layout: {what}. Nothing was changed.", .path.display())]
+    InvalidShape { path: PathBuf, what: String },
+
+    #[error("{} does not exist.", .path.display())]
+    NotFound { path: PathBuf },
+
+    #[error("{} is a folder, not a file.", .path.display())]
+    IsDirectory { path: PathBuf },
+
+    #[error("The folder {} does not exist, so {} cannot be created.", .folder.display(), .path.display())]
+    MissingFolder { path: PathBuf, folder: PathBuf },
+
+    #[error("{} is a link to {}, which does not exist.", .path.display(), .target.display())]
+    DanglingLink { path: PathBuf, target: PathBuf },
+
+    #[error("{} is read-only, so it was not changed.", .path.display())]
+    ReadOnly { path: PathBuf },
+
+    #[error("Not allowed to {action} {}: {reason}.", .path.display())]
+    PermissionDenied {
+        path: PathBuf,
+        action: &'static str,
+        reason: String,
+    },
+
+    #[error("Nothing was saved to {}: {}.", .path.display(), join_conflicts(.conflicts))]
+    Conflict {
+        path: PathBuf,
+        conflicts: Vec<Conflict>,
+    },
+
+    #[error("{} is being changed by another program right now; try again in a moment.", .path.display())]
+    Busy { path: PathBuf },
+
+    #[error("Could not write {}: {reason}. The file was left as it was.", .path.display())]
+    WriteFailed { path: PathBuf, reason: String },
+
+    #[error("After saving {}, reading it back did not give what was written: {reason}.", .path.display())]
+    VerifyFailed { path: PathBuf, reason: String },
+
+    #[error("There is no server named \"{name}\" in {}.", .path.display())]
+    ServerNotFound { path: PathBuf, name: String },
+
+    #[error("{message}")]
+    InvalidInput { message: String },
+
+    #[error("There is no backup \"{id}\" of {}.", .path.display())]
+    BackupNotFound { path: PathBuf, id: String },
+
+    #[error("Could not {action} {}: {source}.", .path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn join_conflicts(c: &[Conflict]) -> String {
+    c.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::InvalidJson { .. } => ErrorCode::InvalidJson,
+            Error::InvalidShape { .. } => ErrorCode::InvalidShape,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::IsDirectory { .. } => ErrorCode::IsDirectory,
+            Error::MissingFolder { .. } => ErrorCode::MissingFolder,
+            Error::DanglingLink { .. } => ErrorCode::DanglingLink,
+            Error::ReadOnly { .. } => ErrorCode::ReadOnly,
+            Error::PermissionDenied { .. } => ErrorCode::PermissionDenied,
+            Error::Conflict { .. } => ErrorCode::Conflict,
+            Error::Busy { .. } => ErrorCode::Busy,
+            Error::WriteFailed { .. } => ErrorCode::WriteFailed,
+            Error::VerifyFailed { .. } => ErrorCode::VerifyFailed,
+            Error::ServerNotFound { .. } => ErrorCode::ServerNotFound,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::BackupNotFound { .. } => ErrorCode::BackupNotFound,
+            Error::Io { .. } => ErrorCode::Io,
+        }
+    }
+
+    /// What the person can do about it, when there is something.
+    pub fn fix(&self) -> Option<String> {
+        Some(match self {
+            Error::InvalidJson { path, .. } => format!(
+                "Open {} in a text editor and correct it at the place shown, or restore a backup.",
+                path.display()
+            ),
+            Error::InvalidShape { .. } => {
+                "Correct that part of the file (or restore a backup); this tool will not guess."
+                    .into()
+            }
+            Error::IsDirectory { path } => format!(
+                "Move the folder {} out of the way; the client expects a file there.",
+                path.display()
+            ),
+            Error::MissingFolder { folder, .. } => format!(
+                "Start the client once so it creates {}, or create that folder yourself.",
+                folder.display()
+            ),
+            Error::DanglingLink { target, .. } => {
+                format!("Restore {} or remove the link.", target.display())
+            }
+            Error::ReadOnly { path } => format!(
+                "Make it writable (e.g. `chmod u+w {}`) if you want this tool to change it.",
+                path.display()
+            ),
+            Error::Conflict { .. } => {
+                "Reload to see the current version, then make your change again.".into()
+            }
+            Error::Busy { .. } => "Wait a moment and try again.".into(),
+            _ => return None,
+        })
+    }
+
+    pub(crate) fn io(path: &Path, action: &'static str, source: std::io::Error) -> Error {
+        match source.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound {
+                path: path.to_owned(),
+            },
+            std::io::ErrorKind::IsADirectory => Error::IsDirectory {
+                path: path.to_owned(),
+            },
+            std::io::ErrorKind::PermissionDenied => Error::PermissionDenied {
+                path: path.to_owned(),
+                action,
+                reason: source.to_string(),
+            },
+            _ => Error::Io {
+                path: path.to_owned(),
+                action,
+                source,
+            },
+        }
+    }
+
+    pub fn invalid_input(message: impl Into<String>) -> Error {
+        Error::InvalidInput {
+            message: message.into(),
+        }
+    }
+}

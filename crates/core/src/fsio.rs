@@ -1,0 +1,376 @@
+//! File primitives with the discipline every write needs: errors that name the path, temp files
+//! in the target's own folder, fsync before rename, permissions carried over.
+
+use crate::error::{Error, Result};
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Identity of a file's current content, cheap to compare: a replace by rename changes the inode,
+/// an in-place rewrite changes size or modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileId {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    mtime_ns: i128,
+}
+
+impl FileId {
+    /// Never equal to a real file's identity.
+    pub const NONE: FileId = FileId {
+        dev: u64::MAX,
+        ino: u64::MAX,
+        len: u64::MAX,
+        mtime_ns: i128::MIN,
+    };
+
+    pub fn of(meta: &fs::Metadata) -> FileId {
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            FileId {
+                dev: meta.dev(),
+                ino: meta.ino(),
+                len: meta.len(),
+                mtime_ns,
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            FileId {
+                dev: 0,
+                ino: 0,
+                len: meta.len(),
+                mtime_ns,
+            }
+        }
+    }
+
+    pub fn of_path(path: &Path) -> Option<FileId> {
+        fs::metadata(path).ok().map(|m| FileId::of(&m))
+    }
+}
+
+/// A file's content as read, with what we need to write it back the same way.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub bytes: Vec<u8>,
+    pub id: FileId,
+    pub meta: fs::Metadata,
+}
+
+/// Follow symlinks to the real file we should read and replace. A missing file is fine (it will
+/// be created) as long as its folder exists; a link to nothing is an error, not a new file.
+pub fn resolve_target(path: &Path) -> Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(path) {
+            Ok(real) => Ok(real),
+            Err(_) => {
+                let target =
+                    fs::read_link(path).map_err(|e| Error::io(path, "read the link", e))?;
+                let target = match path.parent() {
+                    Some(parent) if target.is_relative() => parent.join(target),
+                    _ => target,
+                };
+                Err(Error::DanglingLink {
+                    path: path.to_owned(),
+                    target,
+                })
+            }
+        },
+        Ok(m) if m.is_dir() => Err(Error::IsDirectory {
+            path: path.to_owned(),
+        }),
+        Ok(_) => Ok(path.to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let folder = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if folder.is_dir() {
+                Ok(path.to_owned())
+            } else {
+                Err(Error::MissingFolder {
+                    path: path.to_owned(),
+                    folder: folder.to_owned(),
+                })
+            }
+        }
+        Err(e) => Err(Error::io(path, "look at", e)),
+    }
+}
+
+/// Read a file completely. `Ok(None)` when it does not exist.
+pub fn read(path: &Path) -> Result<Option<Snapshot>> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A dangling link also reports NotFound: say what it really is.
+            if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+                resolve_target(path)?;
+            }
+            return Ok(None);
+        }
+        Err(e) => return Err(Error::io(path, "read", e)),
+    };
+    let meta = file.metadata().map_err(|e| Error::io(path, "read", e))?;
+    if meta.is_dir() {
+        return Err(Error::IsDirectory {
+            path: path.to_owned(),
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    file.read_to_end(&mut bytes)
+        .map_err(|e| Error::io(path, "read", e))?;
+    Ok(Some(Snapshot {
+        id: FileId::of(&meta),
+        bytes,
+        meta,
+    }))
+}
+
+/// Whether we may replace this file: a file the user made read-only stays untouched, even though
+/// a rename in a writable folder would technically succeed.
+pub fn is_read_only(meta: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o200 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        meta.permissions().readonly()
+    }
+}
+
+/// A temporary file next to its target, removed on drop unless it was put in place.
+pub struct TempFile {
+    path: PathBuf,
+    armed: bool,
+}
+
+impl TempFile {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn disarm(&mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if self.armed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
+}
+
+/// Prefix of our temp files, so a later save can sweep the ones a crash left behind.
+pub const TEMP_MARK: &str = ".mcpconf-tmp-";
+
+fn temp_name(target: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let n = SEQ.fetch_add(1, Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(
+        "{name}{TEMP_MARK}{}-{n}-{nanos:08x}",
+        std::process::id()
+    ))
+}
+
+/// Write `bytes` to a new temp file beside `target`, with `like`'s permissions (or `mode` for a
+/// new file), flushed to disk.
+pub fn write_temp(
+    target: &Path,
+    bytes: &[u8],
+    like: Option<&fs::Metadata>,
+    mode: u32,
+) -> Result<TempFile> {
+    let path = temp_name(target);
+    let mut opts = OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let m = like.map_or(mode, |m| m.permissions().mode() & 0o7777);
+        opts.mode(m);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut file = opts
+        .open(&path)
+        .map_err(|e| Error::io(target, "create a temporary file beside", e))?;
+    let temp = TempFile { path, armed: true };
+    let fail = |e: std::io::Error| Error::WriteFailed {
+        path: target.to_owned(),
+        reason: e.to_string(),
+    };
+    #[cfg(unix)]
+    if let Some(m) = like {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        // The umask may have narrowed the mode given at creation.
+        file.set_permissions(fs::Permissions::from_mode(m.permissions().mode() & 0o7777))
+            .map_err(fail)?;
+        // Keep the owner when we can (root editing a user's file); ignore when we cannot.
+        let _ = std::os::unix::fs::fchown(&file, Some(m.uid()), Some(m.gid()));
+    }
+    file.write_all(bytes).map_err(fail)?;
+    file.sync_all().map_err(fail)?;
+    Ok(temp)
+}
+
+/// What `swap_in` found at the target.
+pub enum Swap {
+    /// Replaced a file. When the platform can tell (Linux), `previous` holds the file that was
+    /// really replaced (removed when dropped) and `previous_id` identifies it: it may not be the
+    /// one we read if another program wrote in between.
+    Replaced {
+        previous: Option<TempFile>,
+        previous_id: Option<FileId>,
+    },
+    /// There was no file and now there is ours.
+    Created,
+    /// Another program created or deleted the file since we read it; nothing was done.
+    Raced,
+}
+
+/// Put `temp` in place of `target` atomically. On Linux the two are exchanged, so the file that
+/// was really replaced can be inspected, and a new file never clobbers one created meanwhile.
+pub fn swap_in(mut temp: TempFile, target: &Path, expect_existing: bool) -> Result<Swap> {
+    let fail = |e: std::io::Error| Error::WriteFailed {
+        path: target.to_owned(),
+        reason: e.to_string(),
+    };
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        let flags = if expect_existing {
+            RenameFlags::EXCHANGE
+        } else {
+            RenameFlags::NOREPLACE
+        };
+        match renameat_with(CWD, temp.path(), CWD, target, flags) {
+            Ok(()) if expect_existing => {
+                // `temp` now holds the old file and is removed when dropped.
+                let previous_id = FileId::of_path(temp.path());
+                return Ok(Swap::Replaced {
+                    previous: Some(temp),
+                    previous_id,
+                });
+            }
+            Ok(()) => {
+                temp.disarm();
+                return Ok(Swap::Created);
+            }
+            Err(rustix::io::Errno::EXIST) => return Ok(Swap::Raced),
+            Err(rustix::io::Errno::NOENT) if expect_existing => return Ok(Swap::Raced),
+            // Some file systems cannot exchange; fall back to a plain rename.
+            Err(rustix::io::Errno::INVAL | rustix::io::Errno::NOSYS) => {}
+            Err(e) => return Err(fail(e.into())),
+        }
+    }
+    if expect_existing != target.exists() {
+        return Ok(Swap::Raced);
+    }
+    fs::rename(temp.path(), target).map_err(fail)?;
+    temp.disarm();
+    Ok(if expect_existing {
+        Swap::Replaced {
+            previous: None,
+            previous_id: None,
+        }
+    } else {
+        Swap::Created
+    })
+}
+
+/// Make a rename durable.
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// Write one of our own files (backups, settings) atomically with private permissions.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    let temp = write_temp(path, bytes, None, 0o600)?;
+    let temp_path = temp.path().to_owned();
+    let mut temp = temp;
+    fs::rename(&temp_path, path).map_err(|e| Error::WriteFailed {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    })?;
+    temp.disarm();
+    if let Some(dir) = path.parent() {
+        sync_dir(dir);
+    }
+    Ok(())
+}
+
+/// Create one of our own folders (0700).
+pub fn private_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .map_err(|e| Error::io(dir, "create the folder", e))?;
+        // An existing folder may have looser permissions from an older version or a copy.
+        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, "create the folder", e))
+    }
+}
+
+/// Remove temp files a crashed save left beside `target` (older than a minute, so a save in
+/// progress in another process is never disturbed).
+pub fn sweep_stale_temps(target: &Path) {
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let prefix = format!("{}{TEMP_MARK}", name.to_string_lossy());
+    let Ok(rd) = fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    }) else {
+        return;
+    };
+    for entry in rd.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(&prefix) {
+            continue;
+        }
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 60);
+        if old {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! mcpconf core: find, read, edit and safely save the MCP server configs of Claude Desktop and
+//! Claude Code. No UI and no Tauri here: the CLI (`crates/cli`) and the app (`src-tauri`) are thin
+//! shells over this crate. See ARCHITECTURE.md for the map and the invariants.
+
+pub mod backup;
+pub mod discovery;
+pub mod document;
+pub mod edit;
+pub mod error;
+pub mod fsio;
+pub mod host;
+pub mod json;
+pub mod lock;
+pub mod model;
+pub mod parking;
+pub mod save;
+pub mod settings;
+pub mod workspace;
+
+pub use error::{Error, ErrorCode, Result};

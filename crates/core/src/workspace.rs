@@ -1,0 +1,852 @@
+//! The operations the CLI and the app offer, over every config file of the machine.
+//!
+//! A [`Source`] is one place servers live: a file plus, for `~/.claude.json`, which section of it
+//! (user scope at the top, local scope per project). Listing reads every source; edits go
+//! through [`crate::save`], which is the only writer.
+
+use crate::discovery::{self, Client, Location, Probe, RealFs, Role};
+use crate::document::{DocKind, Document, Section};
+use crate::edit::{Base, Change};
+use crate::error::{Error, ErrorCode, Result};
+use crate::fsio;
+use crate::host::Host;
+use crate::model::{Dialect, ServerView};
+use crate::parking::{Parked, ParkingLot};
+use crate::save::{self, Edit, SaveOutcome, Store};
+use crate::settings::Settings;
+use serde::Serialize;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Everywhere for this user: Claude Code's top-level `mcpServers`, or Claude Desktop's file.
+    User,
+    /// One project, private: `~/.claude.json` → `projects[<dir>].mcpServers`.
+    Local,
+    /// One project, shared with the team: `<dir>/.mcp.json`.
+    Project,
+}
+
+impl Scope {
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "user" | "global" => Some(Scope::User),
+            "local" => Some(Scope::Local),
+            "project" => Some(Scope::Project),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::User => "user",
+            Scope::Local => "local",
+            Scope::Project => "project",
+        }
+    }
+}
+
+/// One place servers live.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub client: Client,
+    pub scope: Scope,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    pub path: PathBuf,
+    pub exists: bool,
+    /// False when the installed client ignores this file (see `note`).
+    pub read_by_client: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub section: Section,
+}
+
+impl Source {
+    pub fn dialect(&self) -> Dialect {
+        match self.client {
+            Client::ClaudeDesktop => Dialect::Desktop,
+            Client::ClaudeCode => Dialect::ClaudeCode,
+        }
+    }
+
+    /// "Claude Code, local scope of /home/ann/app (~/.claude.json)" — for messages.
+    pub fn describe(&self) -> String {
+        match (self.client, self.scope, &self.project) {
+            (Client::ClaudeDesktop, _, _) => format!("Claude Desktop ({})", self.path.display()),
+            (_, Scope::Local, Some(p)) => {
+                format!("Claude Code, local scope of {p} ({})", self.path.display())
+            }
+            (_, scope, _) => format!(
+                "Claude Code, {} scope ({})",
+                scope.as_str(),
+                self.path.display()
+            ),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DisabledVia {
+    /// Claude Code's `projects[<dir>].disabledMcpServers`.
+    ProjectList,
+    /// Kept in this tool's data folder until enabled again.
+    Parked,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerEntry {
+    pub name: String,
+    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled_via: Option<DisabledVia>,
+    #[serde(flatten)]
+    pub view: ServerView,
+    /// The entry exactly as in the file (or as parked).
+    pub raw: Value,
+}
+
+/// A problem that kept a source from being read, for display.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+}
+
+impl From<&Error> for Problem {
+    fn from(e: &Error) -> Problem {
+        Problem {
+            code: e.code(),
+            message: e.to_string(),
+            fix: e.fix(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Listing {
+    #[serde(flatten)]
+    pub source: Source,
+    pub servers: Vec<ServerEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Problem>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// Which file and scope a command means (the `--client/--config/--scope/--project` flags).
+#[derive(Debug, Clone, Default)]
+pub struct Selector {
+    pub client: Option<Client>,
+    pub config: Option<PathBuf>,
+    pub scope: Option<Scope>,
+    pub project: Option<PathBuf>,
+}
+
+pub struct Workspace {
+    pub host: Host,
+    pub store: Store,
+    probe: Box<dyn Probe + Send + Sync>,
+    parking: ParkingLot,
+    settings: Settings,
+    /// The directory "this project" means when no `--project` is given.
+    cwd: PathBuf,
+}
+
+/// A loaded file: `None` when it does not exist.
+type Loaded = Result<Option<Document>>;
+
+fn load(path: &Path) -> Loaded {
+    let Some(snap) = fsio::read(path)? else {
+        return Ok(None);
+    };
+    Document::parse(path, snap.bytes)
+        .map(Some)
+        .map_err(|problem| Error::InvalidJson {
+            path: path.to_owned(),
+            problem,
+        })
+}
+
+impl Workspace {
+    /// The workspace of the current machine and user.
+    pub fn current() -> Workspace {
+        let host = Host::current();
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from(&host.home));
+        Workspace::new(host, Box::new(RealFs), cwd)
+    }
+
+    pub fn new(host: Host, probe: Box<dyn Probe + Send + Sync>, cwd: PathBuf) -> Workspace {
+        let data = host.data_path();
+        Workspace {
+            store: Store::new(&data),
+            parking: ParkingLot::new(&data),
+            settings: Settings::new(&data),
+            host,
+            probe,
+            cwd,
+        }
+    }
+
+    pub fn with_store(mut self, store: Store) -> Workspace {
+        self.store = store;
+        self
+    }
+
+    pub fn parking(&self) -> &ParkingLot {
+        &self.parking
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn cwd(&self) -> &Path {
+        &self.cwd
+    }
+
+    pub fn state_location(&self) -> Location {
+        discovery::claude_state_location(&self.host, self.probe.as_ref())
+    }
+
+    pub fn desktop_locations(&self) -> Vec<Location> {
+        discovery::desktop_locations(&self.host, self.probe.as_ref())
+    }
+
+    /// Absolute form of a project directory as Claude Code records it (the real path, as
+    /// `process.cwd()` reports it).
+    pub fn project_dir(&self, dir: Option<&Path>) -> String {
+        let dir = match dir {
+            Some(d) if d.is_absolute() => d.to_owned(),
+            Some(d) => self.cwd.join(d),
+            None => self.cwd.clone(),
+        };
+        std::fs::canonicalize(&dir)
+            .unwrap_or(dir)
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    fn desktop_source(&self, loc: &Location) -> Source {
+        Source {
+            client: Client::ClaudeDesktop,
+            scope: Scope::User,
+            project: None,
+            path: PathBuf::from(&loc.path),
+            exists: loc.exists,
+            read_by_client: loc.read_by_client,
+            note: loc.note.clone(),
+            section: Section::Root,
+        }
+    }
+
+    fn state_source(&self, path: &Path, exists: bool, section: Section) -> Source {
+        let (scope, project) = match &section {
+            Section::Root => (Scope::User, None),
+            Section::Project(p) => (Scope::Local, Some(p.clone())),
+        };
+        Source {
+            client: Client::ClaudeCode,
+            scope,
+            project,
+            path: path.to_owned(),
+            exists,
+            read_by_client: true,
+            note: None,
+            section,
+        }
+    }
+
+    fn project_source(&self, project: &str) -> Source {
+        let loc = discovery::project_location(&self.host, self.probe.as_ref(), project);
+        Source {
+            client: Client::ClaudeCode,
+            scope: Scope::Project,
+            project: Some(project.to_owned()),
+            path: PathBuf::from(loc.path),
+            exists: loc.exists,
+            read_by_client: true,
+            note: None,
+            section: Section::Root,
+        }
+    }
+
+    /// Sources of a file named directly (`--config`): its kind is detected from its name and
+    /// content; `client` settles a plain file that could belong to either client.
+    pub fn sources_of_file(&self, path: &Path, client: Option<Client>) -> Result<Vec<Source>> {
+        let path = if path.is_absolute() {
+            path.to_owned()
+        } else {
+            self.cwd.join(path)
+        };
+        let doc = load(&path)?;
+        let exists = doc.is_some();
+        let kind = doc
+            .as_ref()
+            .map_or_else(|| DocKind::from_name(&path), Document::kind);
+        if kind == DocKind::ClaudeState {
+            let mut out = vec![self.state_source(&path, exists, Section::Root)];
+            if let Some(d) = &doc {
+                for p in d.projects() {
+                    let has = !d
+                        .servers(&Section::Project(p.clone()))
+                        .unwrap_or_default()
+                        .is_empty();
+                    if has || !d.disabled_in_project(&p).is_empty() {
+                        out.push(self.state_source(&path, exists, Section::Project(p)));
+                    }
+                }
+            }
+            return Ok(out);
+        }
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let looks_desktop = name == discovery::DESKTOP_FILE
+            || doc.as_ref().is_some_and(|d| {
+                ["globalShortcut", "preferences", "isUsingBuiltInNodeForMcp"]
+                    .iter()
+                    .any(|k| d.top_level(k).is_some())
+            });
+        let client = client.unwrap_or(if looks_desktop {
+            Client::ClaudeDesktop
+        } else {
+            Client::ClaudeCode
+        });
+        Ok(vec![match client {
+            Client::ClaudeDesktop => Source {
+                client,
+                scope: Scope::User,
+                project: None,
+                path: path.clone(),
+                exists,
+                read_by_client: true,
+                note: None,
+                section: Section::Root,
+            },
+            Client::ClaudeCode => Source {
+                client,
+                scope: Scope::Project,
+                project: path.parent().map(|p| p.to_string_lossy().into_owned()),
+                path: path.clone(),
+                exists,
+                read_by_client: true,
+                note: None,
+                section: Section::Root,
+            },
+        }])
+    }
+
+    /// Every source on this machine worth showing: both clients' files, the local scopes that
+    /// hold servers, and the `.mcp.json` files of known projects.
+    pub fn sources(&self) -> Vec<Source> {
+        let mut out: Vec<Source> = self
+            .desktop_locations()
+            .iter()
+            .map(|l| self.desktop_source(l))
+            .collect();
+        let state = self.state_location();
+        let state_path = PathBuf::from(&state.path);
+        let mut projects: Vec<String> = Vec::new();
+        match self.sources_of_file(&state_path, Some(Client::ClaudeCode)) {
+            Ok(srcs) => out.extend(srcs),
+            Err(_) => out.push(self.state_source(&state_path, state.exists, Section::Root)),
+        }
+        if let Ok(Some(doc)) = load(&state_path) {
+            projects = doc.projects();
+        }
+        let extra = self.settings.projects().unwrap_or_default();
+        for p in projects.iter() {
+            let src = self.project_source(p);
+            if src.exists {
+                out.push(src);
+            }
+        }
+        for p in extra {
+            if !projects.contains(&p) {
+                out.push(self.project_source(&p));
+            }
+        }
+        out
+    }
+
+    /// Read one source's servers (including parked and project-disabled ones).
+    pub fn read_source(&self, source: &Source) -> Listing {
+        let mut listing = Listing {
+            source: source.clone(),
+            servers: Vec::new(),
+            error: None,
+            notes: Vec::new(),
+        };
+        let doc = match load(&source.path) {
+            Ok(d) => d,
+            Err(e) => {
+                listing.error = Some(Problem::from(&e));
+                return listing;
+            }
+        };
+        listing.source.exists = doc.is_some();
+        if let Some(doc) = &doc {
+            if doc.has_bom() {
+                listing.notes.push(
+                    "The file starts with an invisible byte-order mark; Claude Code accepts it, \
+                     and it is kept as it is."
+                        .into(),
+                );
+            }
+            match doc.servers(&source.section) {
+                Ok(servers) => {
+                    let off = self.project_disabled(source, doc);
+                    for s in servers {
+                        let enabled = !off.contains(&s.name);
+                        listing.servers.push(ServerEntry {
+                            enabled,
+                            disabled_via: (!enabled).then_some(DisabledVia::ProjectList),
+                            view: ServerView::of(&s.value),
+                            raw: s.value,
+                            name: s.name,
+                        });
+                    }
+                }
+                Err(e) => {
+                    listing.error = Some(Problem::from(&Error::InvalidShape {
+                        path: source.path.clone(),
+                        what: e.what,
+                    }))
+                }
+            }
+        }
+        if let Ok(parked) = self.parking.for_file(&source.path) {
+            for p in parked.into_iter().filter(|p| p.section == source.section) {
+                if listing.servers.iter().any(|s| s.name == p.name) {
+                    listing.notes.push(format!(
+                        "A disabled copy of \"{}\" is also kept; enabling it would replace the current one.",
+                        p.name
+                    ));
+                    continue;
+                }
+                listing.servers.push(ServerEntry {
+                    name: p.name,
+                    enabled: false,
+                    disabled_via: Some(DisabledVia::Parked),
+                    view: ServerView::of(&p.value),
+                    raw: p.value,
+                });
+            }
+        }
+        listing
+    }
+
+    /// Names Claude Code's per-project switch turns off for this source.
+    fn project_disabled(&self, source: &Source, doc: &Document) -> Vec<String> {
+        match (source.scope, &source.project, source.client) {
+            (Scope::Local, Some(p), _) => doc.disabled_in_project(p),
+            (Scope::Project, Some(p), Client::ClaudeCode) => {
+                match load(Path::new(&self.state_location().path)) {
+                    Ok(Some(state)) => state.disabled_in_project(p),
+                    _ => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Everything, for `mcpconf list` and the app's overview.
+    pub fn list(&self) -> Vec<Listing> {
+        self.sources().iter().map(|s| self.read_source(s)).collect()
+    }
+
+    /// Listings of one named file.
+    pub fn list_file(&self, path: &Path, client: Option<Client>) -> Result<Vec<Listing>> {
+        Ok(self
+            .sources_of_file(path, client)?
+            .iter()
+            .map(|s| self.read_source(s))
+            .collect())
+    }
+
+    /// The one source a command writes to.
+    pub fn target(&self, sel: &Selector) -> Result<Source> {
+        let project = self.project_dir(sel.project.as_deref());
+        if let Some(config) = &sel.config {
+            let sources = self.sources_of_file(config, sel.client)?;
+            let first = sources.first().cloned().ok_or_else(|| {
+                Error::invalid_input(format!("{} holds no servers section", config.display()))
+            })?;
+            if first.section == Section::Root && first.scope != Scope::User {
+                // A plain file: the scope flag cannot change what the file is.
+                return Ok(first);
+            }
+            if first.client == Client::ClaudeDesktop {
+                return Ok(first);
+            }
+            // A Claude Code state file named directly.
+            return match sel.scope.unwrap_or(Scope::Local) {
+                Scope::User => Ok(self.state_source(&first.path, first.exists, Section::Root)),
+                Scope::Local => {
+                    Ok(self.state_source(&first.path, first.exists, Section::Project(project)))
+                }
+                Scope::Project => Err(Error::invalid_input(format!(
+                    "--scope project means the .mcp.json file of a project folder, not {}; \
+                     leave out --config and give --project DIR",
+                    config.display()
+                ))),
+            };
+        }
+        match sel.client.unwrap_or(Client::ClaudeCode) {
+            Client::ClaudeDesktop => {
+                let locs = self.desktop_locations();
+                let loc = locs
+                    .iter()
+                    .find(|l| l.read_by_client)
+                    .or(locs.first())
+                    .ok_or_else(|| {
+                        Error::invalid_input("no Claude Desktop config location on this system")
+                    })?;
+                Ok(self.desktop_source(loc))
+            }
+            Client::ClaudeCode => {
+                let state = self.state_location();
+                let state_path = PathBuf::from(&state.path);
+                Ok(match sel.scope.unwrap_or(Scope::Local) {
+                    Scope::User => self.state_source(&state_path, state.exists, Section::Root),
+                    Scope::Local => {
+                        self.state_source(&state_path, state.exists, Section::Project(project))
+                    }
+                    Scope::Project => self.project_source(&project),
+                })
+            }
+        }
+    }
+
+    /// The source holding an existing server `name`: the one the selector names, or, when no
+    /// scope was given, the only candidate that has it.
+    pub fn find(&self, sel: &Selector, name: &str) -> Result<(Source, ServerEntry)> {
+        let candidates: Vec<Source> = if sel.scope.is_some() {
+            vec![self.target(sel)?]
+        } else if let Some(config) = &sel.config {
+            let mut c = self.sources_of_file(config, sel.client)?;
+            if c.first().is_some_and(|s| {
+                s.client == Client::ClaudeCode
+                    && s.section == Section::Root
+                    && s.scope == Scope::User
+            }) {
+                // State file: the user scope and this project's local scope.
+                let local = self.target(&Selector {
+                    scope: Some(Scope::Local),
+                    ..sel.clone()
+                })?;
+                c.retain(|s| s.section == Section::Root);
+                c.push(local);
+            }
+            c
+        } else if sel.client == Some(Client::ClaudeDesktop) {
+            vec![self.target(sel)?]
+        } else {
+            [Scope::Local, Scope::Project, Scope::User]
+                .into_iter()
+                .map(|scope| {
+                    self.target(&Selector {
+                        scope: Some(scope),
+                        ..sel.clone()
+                    })
+                })
+                .collect::<Result<_>>()?
+        };
+        let mut found: Vec<(Source, ServerEntry)> = Vec::new();
+        for src in candidates {
+            let listing = self.read_source(&src);
+            if let Some(err) = &listing.error
+                && sel.scope.is_some()
+            {
+                return Err(Error::invalid_input(err.message.clone()));
+            }
+            if let Some(s) = listing.servers.into_iter().find(|s| s.name == name) {
+                found.push((listing.source, s));
+            }
+        }
+        match found.len() {
+            0 => Err(Error::ServerNotFound {
+                path: self.target(sel).map(|s| s.path).unwrap_or_default(),
+                name: name.to_owned(),
+            }),
+            1 => Ok(found.remove(0)),
+            _ => Err(Error::invalid_input(format!(
+                "\"{name}\" exists in several places: {}. Say which one with --scope.",
+                found
+                    .iter()
+                    .map(|(s, _)| s.describe())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ))),
+        }
+    }
+
+    fn save(&self, source: &Source, changes: &[Change], reason: &str) -> Result<SaveOutcome> {
+        let out = save::save(&self.store, &source.path, Edit::Changes(changes), reason)?;
+        if source.scope == Scope::Project
+            && let Some(p) = &source.project
+            && source.section == Section::Root
+        {
+            // Remember project folders we wrote to, so they are listed even before Claude Code
+            // has recorded them.
+            let _ = self.settings.add_project(p);
+        }
+        Ok(out)
+    }
+
+    /// Add a new server. Fails with a conflict if the name is taken (unless identical).
+    pub fn add(&self, source: &Source, name: &str, value: Value) -> Result<SaveOutcome> {
+        validate_name(name)?;
+        if self
+            .parking
+            .get(&source.path, &source.section, name)?
+            .is_some()
+        {
+            return Err(Error::invalid_input(format!(
+                "A disabled server named \"{name}\" exists in {}; enable it or choose another name.",
+                source.describe()
+            )));
+        }
+        self.save(
+            source,
+            &[Change::Put {
+                section: source.section.clone(),
+                name: name.to_owned(),
+                value,
+                base: Base::Absent,
+            }],
+            &format!("before adding \"{name}\""),
+        )
+    }
+
+    /// Replace a server's entry; `base` is what the user saw (conflict check).
+    pub fn update(
+        &self,
+        source: &Source,
+        name: &str,
+        value: Value,
+        base: Base,
+    ) -> Result<SaveOutcome> {
+        if let Some(p) = self.parking.get(&source.path, &source.section, name)? {
+            // A disabled server: edit the parked copy.
+            if let Base::Is(b) = &base
+                && *b != p.value
+            {
+                return Err(Error::Conflict {
+                    path: source.path.clone(),
+                    conflicts: vec![crate::edit::Conflict {
+                        section: source.section.clone(),
+                        name: name.to_owned(),
+                        kind: crate::edit::ConflictKind::ChangedElsewhere,
+                    }],
+                });
+            }
+            self.parking.put(Parked { value, ..p })?;
+            return Ok(SaveOutcome {
+                path: source.path.clone(),
+                written: false,
+                created: false,
+                backup: None,
+                notes: vec!["The server is disabled; its kept copy was updated.".into()],
+            });
+        }
+        self.save(
+            source,
+            &[Change::Put {
+                section: source.section.clone(),
+                name: name.to_owned(),
+                value,
+                base,
+            }],
+            &format!("before editing \"{name}\""),
+        )
+    }
+
+    pub fn rename(&self, source: &Source, from: &str, to: &str) -> Result<SaveOutcome> {
+        validate_name(to)?;
+        let current = self.entry_value(source, from)?;
+        self.save(
+            source,
+            &[Change::Rename {
+                section: source.section.clone(),
+                from: from.to_owned(),
+                to: to.to_owned(),
+                base: Base::Is(current),
+            }],
+            &format!("before renaming \"{from}\" to \"{to}\""),
+        )
+    }
+
+    pub fn duplicate(&self, source: &Source, name: &str, copy: &str) -> Result<SaveOutcome> {
+        let current = self.entry_value(source, name)?;
+        self.add(source, copy, current)
+    }
+
+    pub fn remove(&self, source: &Source, name: &str) -> Result<SaveOutcome> {
+        if self.parking.remove(&source.path, &source.section, name)? {
+            return Ok(SaveOutcome {
+                path: source.path.clone(),
+                written: false,
+                created: false,
+                backup: None,
+                notes: vec![format!("Removed the disabled server \"{name}\".")],
+            });
+        }
+        let current = self.entry_value(source, name)?;
+        let mut changes = vec![Change::Remove {
+            section: source.section.clone(),
+            name: name.to_owned(),
+            base: Base::Is(current),
+        }];
+        if let (Scope::Local, Some(p)) = (source.scope, &source.project) {
+            // Do not leave the name in the project's off list.
+            changes.push(Change::SetDisabled {
+                project: p.clone(),
+                name: name.to_owned(),
+                disabled: false,
+            });
+        }
+        self.save(source, &changes, &format!("before removing \"{name}\""))
+    }
+
+    /// Turn a server on or off, with the client's own switch where it has one.
+    pub fn set_enabled(&self, source: &Source, name: &str, enabled: bool) -> Result<SaveOutcome> {
+        let verb = if enabled { "enabling" } else { "disabling" };
+        let reason = format!("before {verb} \"{name}\"");
+        match (source.client, source.scope, &source.project) {
+            (Client::ClaudeCode, Scope::Local | Scope::Project, Some(project)) => {
+                self.entry_value(source, name)?;
+                let state = self.state_location();
+                let change = Change::SetDisabled {
+                    project: project.clone(),
+                    name: name.to_owned(),
+                    disabled: !enabled,
+                };
+                save::save(
+                    &self.store,
+                    Path::new(&state.path),
+                    Edit::Changes(&[change]),
+                    &reason,
+                )
+            }
+            _ if enabled => {
+                let parked = self
+                    .parking
+                    .get(&source.path, &source.section, name)?
+                    .ok_or_else(|| match self.entry_value(source, name) {
+                        Ok(_) => Error::invalid_input(format!("\"{name}\" is already enabled.")),
+                        Err(e) => e,
+                    })?;
+                let out = self.save(
+                    source,
+                    &[Change::Put {
+                        section: source.section.clone(),
+                        name: name.to_owned(),
+                        value: parked.value,
+                        base: Base::Absent,
+                    }],
+                    &reason,
+                )?;
+                self.parking.remove(&source.path, &source.section, name)?;
+                Ok(out)
+            }
+            _ => {
+                let current = self.entry_value(source, name)?;
+                self.parking.put(Parked {
+                    path: source.path.clone(),
+                    section: source.section.clone(),
+                    name: name.to_owned(),
+                    value: current.clone(),
+                    time: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
+                        .to_string(),
+                })?;
+                let result = self.save(
+                    source,
+                    &[Change::Remove {
+                        section: source.section.clone(),
+                        name: name.to_owned(),
+                        base: Base::Is(current),
+                    }],
+                    &reason,
+                );
+                if result.is_err() {
+                    // The entry is still in the file: drop the copy so it is not shown twice.
+                    let _ = self.parking.remove(&source.path, &source.section, name);
+                }
+                result
+            }
+        }
+    }
+
+    /// The current raw entry of a server in the file (not parked ones).
+    pub fn entry_value(&self, source: &Source, name: &str) -> Result<Value> {
+        let doc = load(&source.path)?.ok_or_else(|| Error::ServerNotFound {
+            path: source.path.clone(),
+            name: name.to_owned(),
+        })?;
+        doc.server(&source.section, name)
+            .ok_or_else(|| Error::ServerNotFound {
+                path: source.path.clone(),
+                name: name.to_owned(),
+            })
+    }
+
+    /// Restore a backup of `path` (the current content is backed up first).
+    pub fn restore(&self, path: &Path, id: &str) -> Result<SaveOutcome> {
+        let (meta, bytes) = self.store.backups().read(path, id)?;
+        save::save(
+            &self.store,
+            path,
+            Edit::Whole {
+                bytes: &bytes,
+                base: None,
+            },
+            &format!("before restoring the backup from {}", meta.time),
+        )
+    }
+}
+
+/// Claude Code accepts `[A-Za-z0-9_-]` in server names (and tool names are built from them).
+pub fn validate_name(name: &str) -> Result<()> {
+    if !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Ok(());
+    }
+    let suggestion: String = name
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    Err(Error::invalid_input(format!(
+        "\"{name}\" cannot be used as a server name: use letters, digits, '-' and '_' only (at most 64){}",
+        if suggestion.is_empty() || suggestion == name {
+            String::new()
+        } else {
+            format!(", for example \"{suggestion}\"")
+        }
+    )))
+}
+
+/// Whether a source's file is one the installed clients read; used by the listing and the app.
+pub fn role_of(source: &Source) -> Role {
+    match (source.client, source.scope, &source.project) {
+        (Client::ClaudeDesktop, _, _) => Role::DesktopConfig,
+        (_, Scope::Project, Some(p)) => Role::ProjectFile { project: p.clone() },
+        _ => Role::ClaudeState,
+    }
+}
