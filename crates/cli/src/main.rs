@@ -1,1 +1,39 @@
-fn main() {}
+//! `mcpconf`: the command-line twin of the app. A thin shell over `mcpconf-core`: it parses
+//! arguments, calls one core operation, and prints the result for people or (`--json`) scripts.
+//!
+//! Exit codes: 0 success; 1 the operation failed (the message says why); 2 bad arguments.
+
+/// `println!` that does not panic when the reader went away (`mcpconf list | head`).
+macro_rules! outln {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
+/// `print!` counterpart of [`outln!`].
+macro_rules! outp {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($t)*);
+    }};
+}
+
+mod args;
+mod cmd;
+mod out;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    let json = cli.global.json;
+    match cmd::run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            out::print_error(&e, json);
+            e.exit_code()
+        }
+    }
+}

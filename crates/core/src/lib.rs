@@ -3,6 +3,7 @@
 //! shells over this crate. See ARCHITECTURE.md for the map and the invariants.
 
 pub mod backup;
+pub mod diff;
 pub mod discovery;
 pub mod document;
 pub mod edit;

@@ -667,6 +667,105 @@ impl Workspace {
         )
     }
 
+    /// Change a server in one save: optionally rename it, and give it `value`. `base` is what the
+    /// user saw (conflict check).
+    pub fn edit(
+        &self,
+        source: &Source,
+        name: &str,
+        rename: Option<&str>,
+        value: Value,
+        base: Base,
+    ) -> Result<SaveOutcome> {
+        let Some(to) = rename.filter(|to| *to != name) else {
+            return self.update(source, name, value, base);
+        };
+        validate_name(to)?;
+        if let Some(p) = self.parking.get(&source.path, &source.section, name)? {
+            let out = self.update(source, name, value.clone(), base)?;
+            self.parking.put(Parked {
+                name: to.to_owned(),
+                value,
+                ..p
+            })?;
+            self.parking.remove(&source.path, &source.section, name)?;
+            return Ok(out);
+        }
+        let mut changes = vec![
+            Change::Rename {
+                section: source.section.clone(),
+                from: name.to_owned(),
+                to: to.to_owned(),
+                base: base.clone(),
+            },
+            Change::Put {
+                section: source.section.clone(),
+                name: to.to_owned(),
+                value,
+                base,
+            },
+        ];
+        if let (Scope::Local, Some(p)) = (source.scope, &source.project)
+            && let Ok(Some(doc)) = load(&source.path)
+            && doc.disabled_in_project(p).iter().any(|n| n == name)
+        {
+            // Keep it switched off under its new name.
+            changes.push(Change::SetDisabled {
+                project: p.clone(),
+                name: name.to_owned(),
+                disabled: false,
+            });
+            changes.push(Change::SetDisabled {
+                project: p.clone(),
+                name: to.to_owned(),
+                disabled: true,
+            });
+        }
+        self.save(
+            source,
+            &changes,
+            &format!("before renaming \"{name}\" to \"{to}\""),
+        )
+    }
+
+    /// The real path backups of `path` are filed under (a symlink is followed, as saves do).
+    pub fn backup_key_path(&self, path: &Path) -> PathBuf {
+        let abs = if path.is_absolute() {
+            path.to_owned()
+        } else {
+            self.cwd.join(path)
+        };
+        fsio::resolve_target(&abs).unwrap_or(abs)
+    }
+
+    /// Find a backup by id, in one file's backups or (no path) in all of them.
+    pub fn find_backup(&self, path: Option<&Path>, id: &str) -> Result<crate::backup::BackupMeta> {
+        let files = match path {
+            Some(p) => vec![self.backup_key_path(p)],
+            None => self.store.backups().files(),
+        };
+        let mut found = Vec::new();
+        for f in &files {
+            found.extend(
+                self.store
+                    .backups()
+                    .list(f)?
+                    .into_iter()
+                    .filter(|m| m.id == id),
+            );
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(Error::BackupNotFound {
+                path: files.first().cloned().unwrap_or_default(),
+                id: id.to_owned(),
+            }),
+            _ => Err(Error::invalid_input(format!(
+                "backup {id} exists for several files; say which with --config"
+            ))),
+        }
+    }
+
     pub fn rename(&self, source: &Source, from: &str, to: &str) -> Result<SaveOutcome> {
         validate_name(to)?;
         let current = self.entry_value(source, from)?;

@@ -1,0 +1,197 @@
+//! The command-line contract (see DESIGN.md): every command, flag and JSON field here is
+//! relied on by scripts and tests.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "mcpconf",
+    version,
+    about = "Set up MCP servers for Claude Desktop and Claude Code, and find out why one does not start",
+    after_help = "Without --config, commands work on every config file found on this machine."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone, Default)]
+pub struct Global {
+    /// Work on this one config file (its kind is detected).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// Print one JSON document on stdout and nothing else there.
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+/// Which file and scope (the same shape as `claude mcp add`).
+#[derive(Args, Debug, Clone, Default)]
+pub struct Target {
+    /// The client whose file to use.
+    #[arg(long, value_enum)]
+    pub client: Option<ClientArg>,
+    /// In Claude Code: user = everywhere, local = this project only (private), project = the
+    /// project's shared .mcp.json. Default: local.
+    #[arg(short = 's', long, value_enum)]
+    pub scope: Option<ScopeArg>,
+    /// The project folder for local and project scope (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientArg {
+    Code,
+    Desktop,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeArg {
+    User,
+    Local,
+    Project,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportArg {
+    Stdio,
+    Http,
+    Sse,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the config files found and their servers.
+    List,
+    /// Show one server.
+    Show {
+        name: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Add a server: `mcpconf add NAME -- COMMAND [ARGS...]` or `mcpconf add NAME --transport http URL`.
+    Add(AddArgs),
+    /// Change a server: rename it, change its command, arguments, environment, URL or headers.
+    Edit(EditArgs),
+    /// Copy a server under a new name.
+    Duplicate {
+        name: String,
+        new_name: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Remove a server (a backup is made first).
+    Remove {
+        name: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Turn a server back on.
+    Enable {
+        name: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Turn a server off without losing it.
+    Disable {
+        name: String,
+        #[command(flatten)]
+        target: Target,
+    },
+    /// Add servers from a pasted snippet (a README's JSON, a `claude mcp add` line, an `npx` line).
+    Import(ImportArgs),
+    /// Backups made before every write: list, show, diff, restore.
+    Backup {
+        #[command(subcommand)]
+        action: BackupAction,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct AddArgs {
+    pub name: String,
+    #[command(flatten)]
+    pub target: Target,
+    /// Environment variable for the server (repeatable).
+    #[arg(short = 'e', long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    #[arg(short = 't', long, value_enum, default_value = "stdio")]
+    pub transport: TransportArg,
+    /// HTTP header for a remote server (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "'Key: Value'")]
+    pub headers: Vec<String>,
+    /// The command and its arguments (after `--`), or the URL of a remote server.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        required = true,
+        value_name = "COMMAND_OR_URL"
+    )]
+    pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    pub name: String,
+    #[command(flatten)]
+    pub target: Target,
+    /// Give the server a new name.
+    #[arg(long, value_name = "NEW_NAME")]
+    pub rename: Option<String>,
+    /// Switch the transport.
+    #[arg(short = 't', long, value_enum)]
+    pub transport: Option<TransportArg>,
+    /// New URL (remote servers).
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Set an environment variable (repeatable).
+    #[arg(short = 'e', long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+    /// Remove an environment variable (repeatable).
+    #[arg(long, value_name = "KEY")]
+    pub unset_env: Vec<String>,
+    /// Set a header (repeatable).
+    #[arg(short = 'H', long = "header", value_name = "'Key: Value'")]
+    pub headers: Vec<String>,
+    /// Remove a header (repeatable).
+    #[arg(long, value_name = "KEY")]
+    pub unset_header: Vec<String>,
+    /// Replace the command and its arguments (after `--`).
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    /// File holding the snippet; `-` or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    #[command(flatten)]
+    pub target: Target,
+    /// Name for a snippet that does not name its server.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Only show what was understood; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum BackupAction {
+    /// Backups of one file (--config) or of every file.
+    List,
+    /// Print the content of a backup.
+    Show { id: String },
+    /// What changed between a backup and the current file (or another backup).
+    Diff {
+        id: String,
+        /// Compare with this backup instead of the current file.
+        #[arg(long, value_name = "ID")]
+        against: Option<String>,
+    },
+    /// Put a backup back (the current content is backed up first).
+    Restore { id: String },
+}

@@ -1,0 +1,119 @@
+//! backup list / show / diff / restore.
+
+use super::{CmdResult, report_save};
+use crate::args::{BackupAction, Global};
+use crate::out;
+use mcpconf_core::diff;
+use mcpconf_core::workspace::Workspace;
+use std::io::Write;
+use std::process::ExitCode;
+
+pub fn run(ws: &Workspace, g: &Global, action: BackupAction) -> CmdResult {
+    let backups = ws.store.backups();
+    match action {
+        BackupAction::List => {
+            let files = match &g.config {
+                Some(p) => vec![ws.backup_key_path(p)],
+                None => backups.files(),
+            };
+            let mut all = Vec::new();
+            for f in &files {
+                all.extend(backups.list(f)?);
+            }
+            if g.json {
+                out::json(&serde_json::json!({ "backups": all }));
+            } else if all.is_empty() {
+                outln!("No backups yet. One is made before every change this tool writes.");
+            } else {
+                let mut last = None;
+                for m in &all {
+                    if last != Some(&m.path) {
+                        outln!("{}", out::path(&m.path));
+                        last = Some(&m.path);
+                    }
+                    let bad = if m.parsed { "" } else { "  (not valid JSON)" };
+                    outln!(
+                        "  {}  {}  {} bytes  {}{bad}",
+                        m.id,
+                        m.time,
+                        m.size,
+                        m.reason
+                    );
+                }
+            }
+        }
+        BackupAction::Show { id } => {
+            let meta = ws.find_backup(g.config.as_deref(), &id)?;
+            let (meta, bytes) = backups.read(&meta.path, &meta.id)?;
+            if g.json {
+                out::json(&serde_json::json!({
+                    "backup": meta,
+                    "content": String::from_utf8_lossy(&bytes),
+                }));
+            } else {
+                let _ = std::io::stdout().write_all(&bytes);
+            }
+        }
+        BackupAction::Diff { id, against } => {
+            let meta = ws.find_backup(g.config.as_deref(), &id)?;
+            let (meta, old) = backups.read(&meta.path, &meta.id)?;
+            let (new, new_label) = match &against {
+                Some(other) => {
+                    let (m2, b2) = backups.read(&meta.path, other)?;
+                    (b2, format!("backup {} ({})", m2.id, m2.reason))
+                }
+                None => (
+                    std::fs::read(&meta.path).unwrap_or_default(),
+                    format!("current {}", meta.path.display()),
+                ),
+            };
+            let d = diff::diff(
+                &meta.path,
+                &old,
+                &new,
+                &format!("backup {} ({})", meta.id, meta.reason),
+                &new_label,
+            );
+            if g.json {
+                out::json(&serde_json::json!({ "backup": meta, "diff": d }));
+            } else {
+                if d.is_empty() {
+                    outln!("No differences.");
+                }
+                for s in &d.sections {
+                    for n in &s.added {
+                        outln!("+ {n} (added since the backup)");
+                    }
+                    for n in &s.removed {
+                        outln!("- {n} (removed since the backup)");
+                    }
+                    for n in &s.changed {
+                        outln!("~ {n} (changed)");
+                    }
+                }
+                if let Some(n) = &d.note {
+                    outln!("note: {n}");
+                }
+                outp!("{}", d.text);
+                if d.truncated {
+                    outln!("… (diff cut short)");
+                }
+            }
+        }
+        BackupAction::Restore { id } => {
+            let meta = ws.find_backup(g.config.as_deref(), &id)?;
+            let outcome = ws.restore(&meta.path, &meta.id)?;
+            report_save(
+                g,
+                &format!(
+                    "Restored {} to the backup from {} ({}).",
+                    meta.path.display(),
+                    meta.time,
+                    meta.reason
+                ),
+                &outcome,
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
