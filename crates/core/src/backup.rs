@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 /// How many backups of one file are kept.
 pub const KEEP: usize = 50;
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BackupMeta {
     pub id: String,

@@ -17,6 +17,7 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// validated and skipped, which keeps a 50 MB `~/.claude.json` cheap.
 const DEEP_KEYS: &[&str] = &["mcpServers", "disabledMcpServers"];
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DocKind {
@@ -37,6 +38,7 @@ impl DocKind {
 }
 
 /// Where a set of servers lives inside a document.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "project", rename_all = "kebab-case")]
 pub enum Section {

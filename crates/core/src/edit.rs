@@ -60,6 +60,7 @@ impl Change {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ConflictKind {
@@ -71,6 +72,7 @@ pub enum ConflictKind {
     RemovedElsewhere,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Conflict {
     pub section: Section,

@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Transport {
@@ -46,6 +47,7 @@ impl Transport {
 }
 
 /// A field of an entry that does not have the type it must have.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ShapeProblem {
     pub field: String,
@@ -53,6 +55,7 @@ pub struct ShapeProblem {
 }
 
 /// A typed reading of one server entry.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ServerView {
     pub transport: Transport,
@@ -248,6 +251,7 @@ pub enum Dialect {
 }
 
 /// What a person wants a server to be.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ServerSpec {
     pub transport: Transport,

@@ -18,6 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
@@ -49,6 +50,7 @@ impl Scope {
 }
 
 /// One place servers live.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
     pub client: Client,
@@ -89,6 +91,7 @@ impl Source {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DisabledVia {
@@ -98,6 +101,7 @@ pub enum DisabledVia {
     Parked,
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ServerEntry {
     pub name: String,
@@ -111,6 +115,7 @@ pub struct ServerEntry {
 }
 
 /// A problem that kept a source from being read, for display.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Problem {
     pub code: ErrorCode,
@@ -129,6 +134,7 @@ impl From<&Error> for Problem {
     }
 }
 
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Listing {
     #[serde(flatten)]
