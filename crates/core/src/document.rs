@@ -62,7 +62,7 @@ impl Section {
 /// the caller adds the path.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoadError {
-    #[error("it is not valid JSON ({0})")]
+    #[error("it is not valid JSON at {0}")]
     Syntax(SyntaxError),
     #[error("the top level must be an object ({{ ... }}), but it is {0}")]
     RootNotObject(&'static str),

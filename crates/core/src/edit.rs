@@ -50,6 +50,16 @@ pub enum Change {
 }
 
 impl Change {
+    /// The section whose `mcpServers` this change touches (`None`: a project's off list).
+    pub fn section(&self) -> Option<&Section> {
+        match self {
+            Change::Put { section, .. }
+            | Change::Remove { section, .. }
+            | Change::Rename { section, .. } => Some(section),
+            Change::SetDisabled { .. } => None,
+        }
+    }
+
     pub fn server_name(&self) -> &str {
         match self {
             Change::Put { name, .. }

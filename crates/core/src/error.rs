@@ -33,7 +33,7 @@ pub enum ErrorCode {
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{} is not valid JSON: {}. Nothing was changed.", .path.display(), .problem)]
+    #[error("{} cannot be used: {}. Nothing was changed.", .path.display(), .problem)]
     InvalidJson { path: PathBuf, problem: LoadError },
 
     #[error("{} has an unexpected layout: {what}. Nothing was changed.", .path.display())]

@@ -246,6 +246,13 @@ fn invalid(path: &Path, problem: LoadError) -> Error {
 fn render(doc: &Document, edit: Edit<'_>, exists: bool, target: &Path) -> Result<Option<Vec<u8>>> {
     match edit {
         Edit::Changes(changes) => {
+            // A servers section of the wrong type is reported in the user's terms, never patched.
+            for section in changes.iter().filter_map(Change::section) {
+                doc.servers(section).map_err(|e| Error::InvalidShape {
+                    path: target.to_owned(),
+                    what: e.what,
+                })?;
+            }
             let patch = edit::plan(doc, changes).map_err(|conflicts| Error::Conflict {
                 path: target.to_owned(),
                 conflicts,

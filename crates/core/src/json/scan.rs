@@ -155,6 +155,14 @@ struct Scanner<'a> {
 
 impl<'a> Scanner<'a> {
     fn err(&self, what: impl Into<String>) -> SyntaxError {
+        let mut what = what.into();
+        if self.pos >= self.text.len()
+            && !what.contains("ends too early")
+            && !what.contains("empty")
+        {
+            // Most often a file cut off by an interrupted write: say so.
+            what.push_str("; the text ends too early (was the file cut off?)");
+        }
         error(self.text, self.pos, what)
     }
 
