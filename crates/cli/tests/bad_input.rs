@@ -1,5 +1,7 @@
 //! Bad input: each case gets a clear message naming the file, and the file is left untouched.
 
+#![allow(clippy::unwrap_used)] // integration tests: a panic is a test failure
+
 use mcpconf_testkit::{Sandbox, stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

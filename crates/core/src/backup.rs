@@ -150,7 +150,7 @@ impl Backups {
             })
             .collect();
         // Ids sort by time; a "-n" suffix orders same-millisecond backups.
-        out.sort_by(|a, b| sort_key(&b.id).cmp(&sort_key(&a.id)));
+        out.sort_by_key(|m| std::cmp::Reverse(sort_key(&m.id)));
         Ok(out)
     }
 

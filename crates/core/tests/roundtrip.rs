@@ -1,6 +1,8 @@
 //! Lossless round trips over a corpus of real-shaped files: saving without edits never rewrites,
 //! and an edit changes the edited server's bytes and nothing else.
 
+#![allow(clippy::unwrap_used)] // integration tests: a panic is a test failure
+
 use mcpconf_core::document::{Document, Section};
 use mcpconf_core::edit::{Base, Change};
 use mcpconf_core::save::{self, Edit, Store};
