@@ -1,0 +1,138 @@
+//! Safe save of a 50 MB `~/.claude.json`: load + add one server + backup + atomic write + verify,
+//! against a bare serde_json parse + serialize of the same file, and against the real
+//! `claude mcp add` doing the same edit, all measured in the same run.
+//!
+//! Run: `cargo run --release -p mcpconf-bench --bin bench-save [-- SIZE_MB RUNS]`
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
+
+use mcpconf_core::document::Section;
+use mcpconf_core::edit::{Base, Change};
+use mcpconf_core::save::{self, Edit, Store};
+use mcpconf_testkit::Sandbox;
+use serde_json::{Value, json};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// A `~/.claude.json` of about `size` bytes shaped like a heavy real one: thousands of projects
+/// with history, tool permissions and a few servers.
+fn generate(size: usize) -> Vec<u8> {
+    let mut projects = serde_json::Map::new();
+    let mut approx = 0;
+    let mut i = 0;
+    while approx < size {
+        let p = json!({
+            "allowedTools": ["Bash(npm test:*)", "Edit", "Read(//home/ann/**)"],
+            "history": (0..12).map(|h| json!({"display": format!("fix the failing test in module {h} of project {i} and explain why it broke"), "pastedContents": {}})).collect::<Vec<_>>(),
+            "mcpContextUris": [],
+            "mcpServers": if i % 7 == 0 { json!({"db": {"type": "stdio", "command": "npx", "args": ["-y", "@example/db-mcp"], "env": {"DB_URL": "postgres://localhost/app"}}}) } else { json!({}) },
+            "enabledMcpjsonServers": [],
+            "disabledMcpjsonServers": [],
+            "hasTrustDialogAccepted": true,
+            "projectOnboardingSeenCount": 3,
+            "lastCost": 0.4213,
+            "lastDuration": 183_221,
+        });
+        approx += p.to_string().len() * 13 / 10;
+        projects.insert(format!("/home/ann/code/client-{}/project-{i}", i % 40), p);
+        i += 1;
+    }
+    let doc = json!({
+        "numStartups": 311,
+        "installMethod": "npm",
+        "autoUpdates": true,
+        "tipsHistory": {"new-user-warmup": 7},
+        "mcpServers": {"time": {"type": "stdio", "command": "uvx", "args": ["mcp-server-time"], "env": {}}},
+        "projects": projects,
+        "userID": "0".repeat(64),
+    });
+    serde_json::to_vec_pretty(&doc).unwrap()
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let size_mb: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(50);
+    let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let sb = Sandbox::new();
+    let bytes = generate(size_mb << 20);
+    let path = sb.claude_json();
+    println!(
+        "file: {:.1} MB, {} lines; {runs} runs each, median reported",
+        bytes.len() as f64 / 1048576.0,
+        bytecount_lines(&bytes)
+    );
+
+    // Baseline 1: parse + serialize in memory.
+    let mut base_mem = Vec::new();
+    // Baseline 2: what a naive editor does: read, parse, serialize, write.
+    let mut base_io = Vec::new();
+    // Ours: load + add + backup + temp write + fsync + swap + verify.
+    let mut ours = Vec::new();
+    let mut claude = Vec::new();
+    let store = Store::new(sb.data());
+    let naive_out = sb.root().join("naive.json");
+    let claude_bin = mcpconf_testkit::peers::claude();
+    for r in 0..runs {
+        std::fs::write(&path, &bytes).unwrap();
+        let t = Instant::now();
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        let out = serde_json::to_vec_pretty(&v).unwrap();
+        base_mem.push(t.elapsed());
+        std::hint::black_box(out);
+
+        let t = Instant::now();
+        let raw = std::fs::read(&path).unwrap();
+        let mut v: Value = serde_json::from_slice(&raw).unwrap();
+        v["mcpServers"]["naive"] = json!({"command": "node"});
+        std::fs::write(&naive_out, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+        base_io.push(t.elapsed());
+
+        let change = [Change::Put {
+            section: Section::Root,
+            name: format!("bench{r}"),
+            value: json!({"type": "stdio", "command": "node", "args": ["/srv/bench.js"], "env": {}}),
+            base: Base::Absent,
+        }];
+        let t = Instant::now();
+        let outcome = save::save(&store, &path, Edit::Changes(&change), "bench").unwrap();
+        ours.push(t.elapsed());
+        assert!(outcome.written && outcome.backup.is_some());
+
+        std::fs::write(&path, &bytes).unwrap();
+        let mut cmd = sb.command(&claude_bin);
+        cmd.args(["mcp", "add", "-s", "user", &format!("cc{r}"), "--", "node", "/srv/bench.js"])
+            .env("DISABLE_AUTOUPDATER", "1")
+            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        let t = Instant::now();
+        let st = cmd.output().unwrap();
+        claude.push(t.elapsed());
+        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        check_added(&path, &format!("cc{r}"));
+    }
+    let (bm, bi, o, c) = (median(base_mem), median(base_io), median(ours), median(claude));
+    println!("serde_json parse + serialize (in memory):        {:8.1} ms", ms(bm));
+    println!("naive read + parse + edit + serialize + write:   {:8.1} ms", ms(bi));
+    println!("mcpconf load + add + backup + atomic save + verify: {:6.1} ms", ms(o));
+    println!("claude mcp add (same edit, whole process):       {:8.1} ms", ms(c));
+    println!("ratio ours / serde parse+serialize:  {:.2}  (target <= 2.0)", ms(o) / ms(bm));
+    println!("ratio ours / naive read..write:      {:.2}", ms(o) / ms(bi));
+    println!("ratio ours / claude mcp add:         {:.2}", ms(o) / ms(c));
+}
+
+fn bytecount_lines(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count() + 1
+}
+
+fn check_added(path: &Path, name: &str) {
+    let v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    assert!(v["mcpServers"].get(name).is_some(), "claude did not add {name}");
+}
