@@ -10,6 +10,7 @@ pub mod edit;
 pub mod error;
 pub mod fsio;
 pub mod host;
+pub mod import;
 pub mod json;
 pub mod lock;
 pub mod model;

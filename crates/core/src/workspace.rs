@@ -630,6 +630,36 @@ impl Workspace {
         )
     }
 
+    /// Add several new servers in one save (one backup), e.g. from a pasted snippet.
+    pub fn add_all(&self, source: &Source, servers: &[(String, Value)]) -> Result<SaveOutcome> {
+        let mut changes = Vec::with_capacity(servers.len());
+        for (name, value) in servers {
+            validate_name(name)?;
+            if self
+                .parking
+                .get(&source.path, &source.section, name)?
+                .is_some()
+            {
+                return Err(Error::invalid_input(format!(
+                    "A disabled server named \"{name}\" exists in {}; enable it or choose another name.",
+                    source.describe()
+                )));
+            }
+            changes.push(Change::Put {
+                section: source.section.clone(),
+                name: name.clone(),
+                value: value.clone(),
+                base: Base::Absent,
+            });
+        }
+        let names: Vec<&str> = servers.iter().map(|(n, _)| n.as_str()).collect();
+        self.save(
+            source,
+            &changes,
+            &format!("before adding {}", quoted_list(&names)),
+        )
+    }
+
     /// Replace a server's entry; `base` is what the user saw (conflict check).
     pub fn update(
         &self,
@@ -914,6 +944,14 @@ impl Workspace {
             &format!("before restoring the backup from {}", meta.time),
         )
     }
+}
+
+fn quoted_list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Claude Code accepts `[A-Za-z0-9_-]` in server names (and tool names are built from them).

@@ -1,6 +1,7 @@
 //! One module per command family; each is a few lines over the core.
 
 mod backup;
+mod import;
 mod list;
 mod server;
 
@@ -68,7 +69,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Remove { name, target } => server::remove(&ws, &g, &target, &name),
         Command::Enable { name, target } => server::set_enabled(&ws, &g, &target, &name, true),
         Command::Disable { name, target } => server::set_enabled(&ws, &g, &target, &name, false),
-        Command::Import(_) => Err(CliError::Usage("import is not built yet".into())),
+        Command::Import(a) => import::run(&ws, &g, a),
         Command::Backup { action } => backup::run(&ws, &g, action),
     }
 }
