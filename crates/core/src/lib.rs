@@ -3,8 +3,10 @@
 //! shells over this crate. See ARCHITECTURE.md for the map and the invariants.
 
 pub mod backup;
+pub mod clientenv;
 pub mod diff;
 pub mod discovery;
+pub mod doctor;
 pub mod document;
 pub mod edit;
 pub mod error;
@@ -15,6 +17,9 @@ pub mod json;
 pub mod lock;
 pub mod model;
 pub mod parking;
+pub mod platform;
+pub mod process;
+pub mod resolve;
 pub mod save;
 pub mod sensitive;
 pub mod settings;
