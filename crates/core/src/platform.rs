@@ -257,7 +257,8 @@ mod tests {
 
     #[test]
     fn which_commands_need_the_wrapper() {
-        let table: &[(&str, &[&str], Option<&str>, Os, bool)] = &[
+        type Row<'a> = (&'a str, &'a [&'a str], Option<&'a str>, Os, bool);
+        let table: &[Row] = &[
             ("npx", &["-y", "pkg"], None, Os::Windows, true),
             ("npm", &["exec", "pkg"], None, Os::Windows, true),
             ("pnpm", &["dlx", "pkg"], None, Os::Windows, true),

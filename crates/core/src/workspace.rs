@@ -291,8 +291,9 @@ impl Workspace {
         } else {
             self.cwd.join(path)
         };
-        let doc = load(&path)?;
-        let exists = doc.is_some();
+        // A file that cannot be read still has sources: reading them reports the problem.
+        let doc = load(&path).ok().flatten();
+        let exists = doc.is_some() || path.exists();
         let kind = doc
             .as_ref()
             .map_or_else(|| DocKind::from_name(&path), Document::kind);
@@ -603,6 +604,16 @@ impl Workspace {
             let _ = self.settings.add_project(p);
         }
         Ok(out)
+    }
+
+    /// Save a list of changes to one file (one backup), e.g. the fixes of several servers.
+    pub fn save_changes(
+        &self,
+        path: &Path,
+        changes: &[Change],
+        reason: &str,
+    ) -> Result<SaveOutcome> {
+        save::save(&self.store, path, Edit::Changes(changes), reason)
     }
 
     /// Add a new server. Fails with a conflict if the name is taken (unless identical).

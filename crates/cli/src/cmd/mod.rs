@@ -1,6 +1,7 @@
 //! One module per command family; each is a few lines over the core.
 
 mod backup;
+mod doctor;
 mod import;
 mod list;
 mod server;
@@ -71,6 +72,13 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Disable { name, target } => server::set_enabled(&ws, &g, &target, &name, false),
         Command::Import(a) => import::run(&ws, &g, a),
         Command::Backup { action } => backup::run(&ws, &g, action),
+        Command::Doctor { target_os } => doctor::doctor(&ws, &g, target_os),
+        Command::Fix {
+            server,
+            all,
+            dry_run,
+            target_os,
+        } => doctor::fix(&ws, &g, server.as_deref(), all, dry_run, target_os),
     }
 }
 

@@ -175,7 +175,8 @@ mod tests {
 
     #[test]
     fn finds_the_target_of_each_runner() {
-        let table: &[(&str, &[&str], Result<Option<usize>, ()>)] = &[
+        type Row<'a> = (&'a str, &'a [&'a str], Result<Option<usize>, ()>);
+        let table: &[Row] = &[
             ("node", &["server.js"], Ok(Some(0))),
             (
                 "node",

@@ -207,6 +207,35 @@ impl Doctor {
         checks::server(self, source, entry)
     }
 
+    /// Apply every mechanical fix to one server, checking again after each (one fix can
+    /// reveal or settle another), until none is left. Returns the new entry and what was done.
+    pub fn fix_entry(
+        &self,
+        source: &Source,
+        entry: &ServerEntry,
+    ) -> (serde_json::Value, Vec<FixOffer>) {
+        let mut current = entry.clone();
+        let mut done: Vec<FixOffer> = Vec::new();
+        for _ in 0..12 {
+            let findings = self.check_server(source, &current);
+            let next = findings.iter().find_map(|f| {
+                let action = f.action.as_ref().filter(|a| a.is_local())?;
+                let fixed = fix::apply(&current.raw, action)?;
+                Some((fixed, f.fix.clone()?))
+            });
+            let Some((fixed, offer)) = next else {
+                break;
+            };
+            current = ServerEntry {
+                view: crate::model::ServerView::of(&fixed),
+                raw: fixed,
+                ..current
+            };
+            done.push(offer);
+        }
+        (current.raw, done)
+    }
+
     pub(crate) fn finding(
         &self,
         source: &Source,

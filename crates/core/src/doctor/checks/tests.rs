@@ -770,7 +770,7 @@ fn file_level_codes_and_duplicates() {
         error: None,
         notes: vec![],
     };
-    let f = d.check_listings(&[broken.clone()]);
+    let f = d.check_listings(std::slice::from_ref(&broken));
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].code, Code::InvalidJson);
     assert!(f[0].message.contains("line 3, column 5"));
