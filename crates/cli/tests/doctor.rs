@@ -301,3 +301,46 @@ fn fix_needs_a_target_and_doctor_rejects_bad_arguments() {
     assert_eq!(code, Some(1));
     assert_eq!(f["findings"][0]["code"], "invalid-json");
 }
+
+#[test]
+fn a_real_node_16_is_reported_from_its_own_version_output() {
+    let sb = world();
+    let node16 = mcpconf_testkit::peers::node16_bin_dir();
+    let cfg = sb.write(
+        "work/.mcp.json",
+        r#"{"mcpServers": {"old": {"type": "stdio", "command": "node", "args": ["/srv/x.js"]}}}"#,
+    );
+    // Claude Code runs in a terminal whose PATH finds Node 16 first.
+    std::fs::write(
+        sb.home().join(".bashrc"),
+        format!("export PATH=\"{}:$PATH\"\n", node16.display()),
+    )
+    .unwrap();
+    std::fs::write(
+        sb.home().join(".bash_profile"),
+        "case $- in *i*) . ~/.bashrc;; esac\n",
+    )
+    .unwrap();
+    let (code, f) = doctor(&sb, &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    let old = f["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["code"] == "node-too-old")
+        .unwrap_or_else(|| panic!("no node-too-old in {f:#}"));
+    let msg = old["message"].as_str().unwrap();
+    assert!(
+        msg.contains("v16.20.2") && msg.contains("18 or newer"),
+        "{msg}"
+    );
+    // A Node 22 exists under ~/.nvm: the fix points there.
+    assert_eq!(old["fix"]["id"], "absolute-command");
+    assert!(
+        old["fix"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("v22.11.0"),
+        "{old}"
+    );
+}
