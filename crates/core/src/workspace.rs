@@ -146,6 +146,17 @@ pub struct Listing {
     pub notes: Vec<String>,
 }
 
+/// A whole file for the raw JSON view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RawFile {
+    pub path: PathBuf,
+    pub text: String,
+    /// Identity of the content (BLAKE3, hex): saving checks the file still has it.
+    pub hash: String,
+    pub exists: bool,
+}
+
 /// Which file and scope a command means (the `--client/--config/--scope/--project` flags).
 #[derive(Debug, Clone, Default)]
 pub struct Selector {
@@ -940,6 +951,56 @@ impl Workspace {
                 path: source.path.clone(),
                 name: name.to_owned(),
             })
+    }
+
+    /// The file as text, for the raw JSON view.
+    pub fn raw(&self, path: &Path) -> Result<RawFile> {
+        let snap = fsio::read(path)?;
+        let exists = snap.is_some();
+        let bytes = snap.map(|s| s.bytes).unwrap_or_default();
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        let text = String::from_utf8(bytes).map_err(|e| Error::InvalidJson {
+            path: path.to_owned(),
+            problem: crate::document::LoadError::Syntax(crate::json::scan::SyntaxError {
+                offset: e.utf8_error().valid_up_to(),
+                line: 0,
+                column: 0,
+                what: "the file is not UTF-8 text".into(),
+            }),
+        })?;
+        Ok(RawFile {
+            path: path.to_owned(),
+            text,
+            hash,
+            exists,
+        })
+    }
+
+    /// Save text from the raw JSON view. It must parse and every servers section must have the
+    /// right shape; `base` is the hash the view loaded (a change made elsewhere since is a
+    /// conflict, not overwritten).
+    pub fn save_raw(&self, path: &Path, text: &str, base: Option<&str>) -> Result<SaveOutcome> {
+        let doc = Document::parse(path, text.as_bytes().to_vec()).map_err(|problem| {
+            Error::InvalidJson {
+                path: path.to_owned(),
+                problem,
+            }
+        })?;
+        for section in doc.sections() {
+            doc.servers(&section).map_err(|e| Error::InvalidShape {
+                path: path.to_owned(),
+                what: e.what,
+            })?;
+        }
+        save::save(
+            &self.store,
+            path,
+            Edit::Whole {
+                bytes: text.as_bytes(),
+                base,
+            },
+            "before saving from the raw JSON view",
+        )
     }
 
     /// Restore a backup of `path` (the current content is backed up first).
