@@ -16,6 +16,7 @@ pub mod lock;
 pub mod model;
 pub mod parking;
 pub mod save;
+pub mod secrets;
 pub mod sensitive;
 pub mod settings;
 pub mod workspace;
