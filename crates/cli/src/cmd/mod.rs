@@ -1,15 +1,21 @@
 //! One module per command family; each is a few lines over the core.
 
 mod backup;
+mod exec;
 mod import;
 mod list;
+pub mod secret;
 mod server;
 
 use crate::args::{Cli, ClientArg, Command, ScopeArg, Target};
+use mcpconf_core::ErrorCode;
 use mcpconf_core::discovery::Client;
 use mcpconf_core::save::SaveOutcome;
 use mcpconf_core::workspace::{Scope, Selector, Workspace};
 use std::process::ExitCode;
+
+/// Exit code when no OS keychain can be used (see main.rs).
+pub const KEYCHAIN_UNAVAILABLE: u8 = 3;
 
 #[derive(Debug)]
 pub enum CliError {
@@ -23,6 +29,7 @@ impl From<mcpconf_core::Error> for CliError {
     fn from(e: mcpconf_core::Error) -> Self {
         match e {
             mcpconf_core::Error::InvalidInput { message } => CliError::Usage(message),
+            other if other.code() == ErrorCode::InvalidInput => CliError::Usage(other.to_string()),
             other => CliError::Core(other),
         }
     }
@@ -32,6 +39,10 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
+            // A missing keychain is told apart: scripts can fall back to plain values.
+            CliError::Core(e) if e.code() == ErrorCode::KeychainUnavailable => {
+                ExitCode::from(KEYCHAIN_UNAVAILABLE)
+            }
             CliError::Core(_) => ExitCode::from(1),
         }
     }
@@ -71,6 +82,8 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Disable { name, target } => server::set_enabled(&ws, &g, &target, &name, false),
         Command::Import(a) => import::run(&ws, &g, a),
         Command::Backup { action } => backup::run(&ws, &g, action),
+        Command::Secret { action } => secret::run(&ws, &g, action),
+        Command::Exec(a) => exec::run(a),
     }
 }
 
