@@ -123,7 +123,13 @@ pub enum Command {
 pub enum SecretAction {
     /// Store a secret (the value is read from standard input, or asked for without showing it;
     /// never from the command line) and update every file that uses it.
-    Set { name: String },
+    Set {
+        name: String,
+        /// Never used: a value given here is refused (command lines are visible to other users
+        /// and kept in shell history).
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        refused: Vec<String>,
+    },
     /// Bind an env value (--env) or header (--header) of a server to a secret and write it in.
     Use(UseArgs),
     /// The secrets this tool stored and where each is used (never their values).

@@ -462,6 +462,20 @@ fn no_secret_value_in_backups_logs_errors_or_list_and_show_output() {
     let o = run_with_input_env(&sb, &["secret", "set", "bad name"], token, &log);
     assert_eq!(o.status.code(), Some(2));
     shown.push_str(&both(&o));
+    // A value given on the command line is refused without being repeated.
+    let o = run(&sb, &["secret", "set", "kc-leak", token]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("never taken from the command line"),
+        "{}",
+        stderr(&o)
+    );
+    shown.push_str(&both(&o));
+    assert_eq!(
+        secret_tool_lookup("kc-leak").as_deref(),
+        Some(token),
+        "unchanged"
+    );
 
     assert_no_value(&seen, token, "the output or log of a command");
     assert_no_value(
@@ -567,6 +581,15 @@ fn migrate_moves_plaintext_secrets_into_the_keychain_and_files_keep_working() {
     );
     let path = sb.write("work/.mcp.json", &original);
     let cfg = path.to_str().unwrap();
+    // A write before the move: its backup holds the plain values.
+    run_ok(
+        &sb,
+        &["add", "extra", "--config", cfg, "--", "node", "/e.js"],
+    );
+    let original = read(&path);
+    let backups = json_ok(&sb, &["backup", "list", "--config", cfg]);
+    let first = backups["backups"][0]["id"].as_str().unwrap().to_owned();
+    assert!(stdout(&run_ok(&sb, &["backup", "show", &first, "--config", cfg])).contains(gh));
 
     let dry = json_ok(&sb, &["secret", "migrate", "--dry-run", "--config", cfg]);
     let found = dry["found"].as_array().unwrap();
@@ -614,6 +637,17 @@ fn migrate_moves_plaintext_secrets_into_the_keychain_and_files_keep_working() {
         "placeholders are not secrets: {shown}"
     );
     assert_no_value(&shown, gh, "list after migrate");
+    // The backup made while the values were plain text now holds markers, and still restores.
+    let shown = stdout(&run_ok(&sb, &["backup", "show", &first, "--config", cfg]));
+    assert_no_value(&shown, gh, "a backup from before the move");
+    assert_no_value(&shown, lin, "a backup from before the move");
+    assert!(
+        shown.contains("\"GITHUB_TOKEN\": \"<secret:github-token>\""),
+        "{shown}"
+    );
+    for (p, t) in files_under(&sb.data()) {
+        assert_no_value(&t, gh, &p.display().to_string());
+    }
     // Nothing left to move.
     let again = json_ok(&sb, &["secret", "migrate", "--config", cfg]);
     assert!(again["found"].as_array().unwrap().is_empty(), "{again}");
@@ -671,5 +705,45 @@ fn a_disabled_server_is_parked_with_markers_and_comes_back_with_the_value() {
     assert_eq!(
         entry(&sb.desktop_config(), "slack")["env"]["SLACK_BOT_TOKEN"],
         token
+    );
+}
+
+#[test]
+fn renaming_a_bound_server_keeps_its_binding() {
+    require_keyring();
+    let sb = Sandbox::new();
+    run_ok(
+        &sb,
+        &["add", "gh", "--scope", "user", "--", "node", "/srv/gh.js"],
+    );
+    set_secret(&sb, "kc-rename", "ghp_Ren4meFirstAbCdEfGhIjKlMnOpQrStUvWx");
+    run_ok(
+        &sb,
+        &[
+            "secret",
+            "use",
+            "kc-rename",
+            "--server",
+            "gh",
+            "--env",
+            "GITHUB_TOKEN",
+            "--scope",
+            "user",
+        ],
+    );
+    run_ok(
+        &sb,
+        &["edit", "gh", "--scope", "user", "--rename", "github"],
+    );
+    let list = json_ok(&sb, &["secret", "list"]);
+    assert_eq!(
+        list["secrets"][0]["used_by"][0]["server"], "github",
+        "{list}"
+    );
+    assert_eq!(list["secrets"][0]["used_by"][0]["status"], "ok", "{list}");
+    set_secret(&sb, "kc-rename", "ghp_Ren4meSecondAbCdEfGhIjKlMnOpQrStUvW");
+    assert_eq!(
+        entry(&sb.claude_json(), "github")["env"]["GITHUB_TOKEN"],
+        "ghp_Ren4meSecondAbCdEfGhIjKlMnOpQrStUvW"
     );
 }

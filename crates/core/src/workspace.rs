@@ -612,6 +612,15 @@ impl Workspace {
 
     fn save(&self, source: &Source, changes: &[Change], reason: &str) -> Result<SaveOutcome> {
         let out = save::save(&self.store, &source.path, Edit::Changes(changes), reason)?;
+        // A renamed server keeps its keychain bindings.
+        for c in changes {
+            if let Change::Rename {
+                section, from, to, ..
+            } = c
+            {
+                let _ = self.secrets.renamed(&source.path, section, from, to);
+            }
+        }
         if source.scope == Scope::Project
             && let Some(p) = &source.project
             && source.section == Section::Root

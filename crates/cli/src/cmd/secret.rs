@@ -14,7 +14,16 @@ use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, g: &Global, action: SecretAction) -> CmdResult {
     match action {
-        SecretAction::Set { name } => set(ws, g, &name),
+        SecretAction::Set { name, refused } if !refused.is_empty() => {
+            // Not echoed back: it may be the real value.
+            Err(CliError::Usage(format!(
+                "a secret's value is never taken from the command line (other users can see \
+                 command lines, and shells keep them in history). Pipe it in or type it at the \
+                 prompt: `mcpconf secret set {name}`. If what you typed was the real value, \
+                 consider it exposed and replace it at its source."
+            )))
+        }
+        SecretAction::Set { name, .. } => set(ws, g, &name),
         SecretAction::Use(a) => use_(ws, g, a),
         SecretAction::List => list(ws, g),
         SecretAction::Remove { name } => remove(ws, g, &name),

@@ -124,6 +124,8 @@ pub struct Moved {
     pub slot: Slot,
     /// The keychain already held this value under `name` (another server uses it too).
     pub reused: bool,
+    /// Older backups of the file that held the value and now hold the marker.
+    pub backups_cleaned: usize,
     pub notes: Vec<String>,
 }
 
@@ -171,14 +173,52 @@ pub fn move_to_keychain(
         },
     )?;
     debug_assert_eq!(report.via, Via::File);
+    // Backups made while the value was plain text still hold it: from now on they hold the marker.
+    let backups_cleaned = scrub_backups(ws, &report.path, &value, &name);
     Ok(Moved {
         name,
         path: report.path,
         server: server.to_owned(),
         slot: slot.clone(),
         reused,
+        backups_cleaned,
         notes: report.notes,
     })
+}
+
+/// Replace `value` by the marker of `name` in every backup of `path`; returns how many changed.
+/// A backup that cannot be read or rewritten is left as it is (it is still hash-checked).
+pub fn scrub_backups(ws: &Workspace, path: &std::path::Path, value: &Secret, name: &str) -> usize {
+    // The value as it appears inside a JSON string.
+    let Ok(quoted) = serde_json::to_string(value.expose()) else {
+        return 0;
+    };
+    let escaped = &quoted[1..quoted.len() - 1];
+    if escaped.len() < 8 {
+        // Too short to replace blindly without touching unrelated text.
+        return 0;
+    }
+    let backups = ws.store.backups();
+    let Ok(list) = backups.list(path) else {
+        return 0;
+    };
+    let mut cleaned = 0;
+    for meta in list {
+        let Ok((_, bytes)) = backups.read(path, &meta.id) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        if !text.contains(escaped) {
+            continue;
+        }
+        let redacted = text.replace(escaped, &super::marker(name));
+        if backups.rewrite(path, &meta.id, redacted.as_bytes()).is_ok() {
+            cleaned += 1;
+        }
+    }
+    cleaned
 }
 
 /// The name to store `value` under, and whether the keychain already holds it there.

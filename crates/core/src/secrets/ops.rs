@@ -509,6 +509,18 @@ pub fn remove(ws: &Workspace, name: &str) -> Result<RemoveReport> {
 }
 
 impl super::Secrets {
+    /// Follow a server's rename: its bindings now name the new server.
+    pub fn renamed(&self, path: &Path, section: &Section, from: &str, to: &str) -> Result<()> {
+        let real = real_path(path);
+        self.registry().update(|reg| {
+            for b in &mut reg.bindings {
+                if b.is_for(&real, section, from) {
+                    b.server = to.to_owned();
+                }
+            }
+        })
+    }
+
     /// A server entry as this tool keeps it outside the client file (a disabled server's parked
     /// copy): bound values replaced by markers, which the next save turns back into values.
     pub fn parked_value(&self, source: &Source, name: &str, value: &Value) -> Value {
