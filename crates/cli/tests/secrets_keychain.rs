@@ -709,7 +709,7 @@ fn a_disabled_server_is_parked_with_markers_and_comes_back_with_the_value() {
 }
 
 #[test]
-fn renaming_a_bound_server_keeps_its_binding() {
+fn renaming_a_bound_server_keeps_its_binding_and_removing_it_drops_it() {
     require_keyring();
     let sb = Sandbox::new();
     run_ok(
@@ -745,5 +745,32 @@ fn renaming_a_bound_server_keeps_its_binding() {
     assert_eq!(
         entry(&sb.claude_json(), "github")["env"]["GITHUB_TOKEN"],
         "ghp_Ren4meSecondAbCdEfGhIjKlMnOpQrStUvW"
+    );
+    // Removing the server drops its bindings: a new server of the same name keeps what the
+    // user gives it.
+    run_ok(&sb, &["remove", "github", "--scope", "user"]);
+    let list = json_ok(&sb, &["secret", "list"]);
+    assert_eq!(
+        list["secrets"][0]["used_by"],
+        serde_json::json!([]),
+        "{list}"
+    );
+    run_ok(
+        &sb,
+        &[
+            "add",
+            "github",
+            "--scope",
+            "user",
+            "-e",
+            "GITHUB_TOKEN=my-own",
+            "--",
+            "node",
+            "/x.js",
+        ],
+    );
+    assert_eq!(
+        entry(&sb.claude_json(), "github")["env"]["GITHUB_TOKEN"],
+        "my-own"
     );
 }

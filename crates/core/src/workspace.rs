@@ -851,6 +851,9 @@ impl Workspace {
 
     pub fn remove(&self, source: &Source, name: &str) -> Result<SaveOutcome> {
         if self.parking.remove(&source.path, &source.section, name)? {
+            let _ = self
+                .secrets
+                .forget_server(&source.path, &source.section, name);
             return Ok(SaveOutcome {
                 path: source.path.clone(),
                 written: false,
@@ -873,7 +876,12 @@ impl Workspace {
                 disabled: false,
             });
         }
-        self.save(source, &changes, &format!("before removing \"{name}\""))
+        let out = self.save(source, &changes, &format!("before removing \"{name}\""))?;
+        // A server added later under the same name starts without the old one's secrets.
+        let _ = self
+            .secrets
+            .forget_server(&source.path, &source.section, name);
+        Ok(out)
     }
 
     /// Turn a server on or off, with the client's own switch where it has one.

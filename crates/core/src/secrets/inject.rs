@@ -15,7 +15,7 @@ use super::bindings::{Binding, Via};
 use super::store::Keychain;
 use super::{MARKER_OPEN, Secret, SecretError, Secrets, Slot};
 use crate::document::{Document, Section};
-use crate::edit::Change;
+use crate::edit::{Base, Change};
 use crate::error::Result;
 use crate::json::patch::ObjectPatch;
 use serde_json::Value;
@@ -170,6 +170,20 @@ fn file_bindings(bindings: &[Binding], section: &Section, server: &str) -> Vec<B
         .collect()
 }
 
+/// The bindings of `target`. A bindings file that cannot be read does not block saving: the
+/// values are left as they are, and a note says why.
+fn bound_in(secrets: &Secrets, target: &Path, notes: &mut Vec<String>) -> Vec<Binding> {
+    match secrets.registry().load() {
+        Ok(reg) => reg.for_path(target).cloned().collect(),
+        Err(e) => {
+            notes.push(format!(
+                "Keychain values were not updated in this file: {e}"
+            ));
+            Vec::new()
+        }
+    }
+}
+
 /// The changes with current secret values in them, or `None` when nothing needed doing.
 pub fn prepare_changes(
     secrets: &Secrets,
@@ -180,8 +194,7 @@ pub fn prepare_changes(
     let puts_marker = changes
         .iter()
         .any(|c| matches!(c, Change::Put { value, .. } if has_marker(value)));
-    let reg = secrets.registry().load()?;
-    let bound: Vec<Binding> = reg.for_path(target).cloned().collect();
+    let bound = bound_in(secrets, target, notes);
     if bound.is_empty() && !puts_marker {
         return Ok(None);
     }
@@ -193,12 +206,18 @@ pub fn prepare_changes(
             section,
             name,
             value,
-            ..
+            base,
         } = change
         else {
             continue;
         };
-        let bs = file_bindings(&bound, section, name);
+        // A new server (an add, an import) is what the user typed: bindings left over from a
+        // server of the same name removed by another program do not apply to it.
+        let bs = if *base == Base::Absent {
+            Vec::new()
+        } else {
+            file_bindings(&bound, section, name)
+        };
         if bs.is_empty() && !has_marker(value) {
             continue;
         }
@@ -218,8 +237,7 @@ pub fn prepare_whole(
     notes: &mut Vec<String>,
 ) -> Result<Option<Vec<u8>>> {
     let marked = memchr::memmem::find(bytes, MARKER_OPEN.as_bytes()).is_some();
-    let reg = secrets.registry().load()?;
-    let bound: Vec<Binding> = reg.for_path(target).cloned().collect();
+    let bound = bound_in(secrets, target, notes);
     if bound.is_empty() && !marked {
         return Ok(None);
     }

@@ -509,6 +509,13 @@ pub fn remove(ws: &Workspace, name: &str) -> Result<RemoveReport> {
 }
 
 impl super::Secrets {
+    /// Drop the bindings of a server that was removed.
+    pub fn forget_server(&self, path: &Path, section: &Section, server: &str) -> Result<()> {
+        let real = real_path(path);
+        self.registry()
+            .update(|reg| reg.bindings.retain(|b| !b.is_for(&real, section, server)))
+    }
+
     /// Follow a server's rename: its bindings now name the new server.
     pub fn renamed(&self, path: &Path, section: &Section, from: &str, to: &str) -> Result<()> {
         let real = real_path(path);
