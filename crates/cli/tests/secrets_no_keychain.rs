@@ -174,3 +174,65 @@ fn without_a_keychain_bound_values_stay_and_backups_still_hide_them() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert_eq!(read(&path), before, "nothing was written");
 }
+
+/// `mcpconf secret set x` inside a fresh D-Bus session started with `dbus-run-session` and the
+/// given extra arguments; the keyring daemon of any surrounding session is hidden from it.
+fn in_own_bus(sb: &Sandbox, extra: &[&str]) -> std::process::Output {
+    let runtime = sb.root().join("runtime");
+    std::fs::create_dir_all(&runtime).unwrap();
+    let mut cmd = sb.command("dbus-run-session");
+    cmd.args(extra)
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_mcpconf"))
+        .args(["secret", "set", "x"])
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("GNOME_KEYRING_CONTROL")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    with_stdin_checked(cmd, "value-1234567890")
+}
+
+fn with_stdin_checked(cmd: Command, input: &str) -> std::process::Output {
+    let found = Command::new("dbus-run-session").arg("--version").output();
+    assert!(
+        found.is_ok(),
+        "dbus-run-session is missing: apt-get install dbus gnome-keyring"
+    );
+    with_stdin(cmd, input)
+}
+
+#[test]
+fn a_bus_without_a_keyring_program_and_a_locked_keyring_are_told_apart() {
+    let sb = Sandbox::new();
+    // A session bus that offers no services at all: nothing provides the Secret Service.
+    let conf = sb.write(
+        "bus.conf",
+        r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"#,
+    );
+    let out = in_own_bus(&sb, &[&format!("--config-file={}", conf.display())]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("no keyring program"), "{err}");
+    assert!(err.contains("apt install gnome-keyring"), "{err}");
+
+    // The usual session bus starts gnome-keyring on demand, but with no unlocked login keyring
+    // (and no screen to ask for its password) it cannot be used.
+    let out = in_own_bus(&sb, &[]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("the keyring is locked"), "{err}");
+    assert!(err.contains("Unlock the login keyring"), "{err}");
+    assert_no_value(&both(&out), "value-1234567890", "the error");
+}
