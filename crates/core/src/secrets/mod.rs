@@ -371,3 +371,25 @@ mod tests {
         assert_eq!(marker("github-token"), "<secret:github-token>");
     }
 }
+
+#[cfg(all(test, feature = "ts"))]
+mod ts_tests {
+    use ts_rs::TS;
+
+    #[test]
+    fn ipc_types_have_typescript_declarations() {
+        let cfg = ts_rs::Config::default();
+        for decl in [
+            super::Slot::decl(&cfg),
+            super::bindings::Binding::decl(&cfg),
+            super::ops::SecretList::decl(&cfg),
+            super::ops::SecretUse::decl(&cfg),
+            super::ops::SetReport::decl(&cfg),
+            super::ops::UseReport::decl(&cfg),
+            super::ops::RemoveReport::decl(&cfg),
+            super::migrate::MigrateReport::decl(&cfg),
+        ] {
+            assert!(!decl.is_empty());
+        }
+    }
+}

@@ -552,3 +552,83 @@ impl super::Secrets {
 pub fn shown(b: &Binding) -> String {
     format!("{}{}", b.prefix, marker(&b.secret))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discovery::RealFs;
+    use crate::host::{Host, Os};
+    use crate::secrets::store::{Keychain, MemoryStore};
+    use crate::workspace::{Scope, Selector};
+    use serde_json::json;
+    use std::sync::Arc;
+
+    /// A workspace in a temp HOME whose keychain is in memory: the whole flow without a
+    /// Secret Service (the real one is covered by the CLI's `secrets_*` tests).
+    fn workspace(dir: &Path) -> Workspace {
+        let host = Host {
+            os: Os::current(),
+            home: dir.join("home").display().to_string(),
+            vars: [(
+                "MCPCONF_DATA_DIR".to_string(),
+                dir.join("data").display().to_string(),
+            )]
+            .into(),
+        };
+        std::fs::create_dir_all(dir.join("home")).unwrap();
+        Workspace::new(host, Box::new(RealFs), dir.to_owned())
+            .with_keychain(Keychain::with(Arc::new(MemoryStore::new())))
+    }
+
+    #[test]
+    fn bind_inject_redact_rotate_and_restore_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path());
+        let source = ws
+            .target(&Selector {
+                scope: Some(Scope::User),
+                ..Selector::default()
+            })
+            .unwrap();
+        ws.add(&source, "gh", json!({"command": "node", "env": {}}))
+            .unwrap();
+        set(&ws, "tok", &Secret::new("value-one-1234567890")).unwrap();
+        let used = use_secret(
+            &ws,
+            &source,
+            "gh",
+            Slot::Env("T".into()),
+            "tok",
+            &UseOptions::default(),
+        )
+        .unwrap();
+        assert!(used.written);
+        let env = |ws: &Workspace| ws.entry_value(&source, "gh").unwrap()["env"]["T"].clone();
+        assert_eq!(env(&ws), "value-one-1234567890");
+        let report = set(&ws, "tok", &Secret::new("value-two-1234567890")).unwrap();
+        assert_eq!(report.updated.len(), 1);
+        assert_eq!(env(&ws), "value-two-1234567890");
+        // Every backup holds the marker, none a value.
+        let path = real_path(&source.path);
+        let backups = ws.store.backups().list(&path).unwrap();
+        assert!(backups.len() >= 2);
+        for b in &backups {
+            let (_, bytes) = ws.store.backups().read(&path, &b.id).unwrap();
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(!text.contains("value-"), "{text}");
+        }
+        let with_marker = backups
+            .iter()
+            .find(|b| {
+                let (_, bytes) = ws.store.backups().read(&path, &b.id).unwrap();
+                String::from_utf8(bytes).unwrap().contains("<secret:tok>")
+            })
+            .unwrap();
+        ws.restore(&path, &with_marker.id).unwrap();
+        assert_eq!(env(&ws), "value-two-1234567890");
+        let listed = list(&ws).unwrap();
+        assert_eq!(listed.secrets[0].used_by[0].status, UseStatus::Ok);
+        let removed = remove(&ws, "tok").unwrap();
+        assert_eq!(removed.still_used_by[0].status, UseStatus::MissingSecret);
+    }
+}
