@@ -136,6 +136,78 @@ pub enum Command {
         #[command(subcommand)]
         action: BackupAction,
     },
+    /// Secrets in the OS keychain: set, use, list, remove, migrate.
+    Secret {
+        #[command(subcommand)]
+        action: SecretAction,
+    },
+    /// Start a server with secrets from the keychain in its environment (secret-free mode):
+    /// `mcpconf exec --secret VAR=NAME... -- COMMAND [ARGS...]`.
+    Exec(ExecArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SecretAction {
+    /// Store a secret (the value is read from standard input, or asked for without showing it;
+    /// never from the command line) and update every file that uses it.
+    Set {
+        name: String,
+        /// Never used: a value given here is refused (command lines are visible to other users
+        /// and kept in shell history).
+        #[arg(hide = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        refused: Vec<String>,
+    },
+    /// Bind an env value (--env) or header (--header) of a server to a secret and write it in.
+    Use(UseArgs),
+    /// The secrets this tool stored and where each is used (never their values).
+    List,
+    /// Delete a secret from the keychain (the servers using it are listed; they keep working
+    /// with the value they have until it is set again).
+    Remove { name: String },
+    /// Move every plaintext secret found in the config files into the keychain.
+    Migrate {
+        /// Only say what would move and under which names.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("slot").required(true).args(["env", "header"])))]
+pub struct UseArgs {
+    /// The secret's name.
+    pub name: String,
+    /// The server that uses it.
+    #[arg(long)]
+    pub server: String,
+    #[command(flatten)]
+    pub target: Target,
+    /// The environment variable that gets the secret.
+    #[arg(long, value_name = "VAR")]
+    pub env: Option<String>,
+    /// The header that gets the secret (remote servers).
+    #[arg(long, value_name = "KEY")]
+    pub header: Option<String>,
+    /// Text before the secret in the value (default: "Bearer " for an Authorization header).
+    #[arg(long, value_name = "TEXT")]
+    pub prefix: Option<String>,
+    /// Keep the secret out of the file: the server is started through `mcpconf exec`, which
+    /// reads it from the keychain.
+    #[arg(long)]
+    pub secret_free: bool,
+    /// The launcher the file should run in secret-free mode (default: this program).
+    #[arg(long, value_name = "PATH", requires = "secret_free")]
+    pub launcher: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ExecArgs {
+    /// Put the secret NAME into the environment variable VAR (repeatable).
+    #[arg(long = "secret", value_name = "VAR=NAME")]
+    pub secrets: Vec<String>,
+    /// The real command and its arguments.
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -1,7 +1,11 @@
 //! `mcpconf`: the command-line twin of the app. A thin shell over `mcpconf-core`: it parses
 //! arguments, calls one core operation, and prints the result for people or (`--json`) scripts.
 //!
-//! Exit codes: 0 success; 1 the operation failed (the message says why); 2 bad arguments.
+//! Exit codes: 0 success; 1 the operation failed (the message says why); 2 bad arguments;
+//! 3 no OS keychain can be used (no session bus, no keyring program, locked); `exec` exits with
+//! the code of the command it runs (127 when it cannot be started).
+//!
+//! `MCPCONF_LOG=debug` (or error/warn/info/trace) writes log lines to stderr.
 
 /// `println!` that does not panic when the reader went away (`mcpconf list | head`).
 macro_rules! outln {
@@ -21,12 +25,14 @@ macro_rules! outp {
 
 mod args;
 mod cmd;
+mod logging;
 mod out;
 
 use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    logging::init();
     let cli = args::Cli::parse();
     let json = cli.global.json;
     match cmd::run(cli) {

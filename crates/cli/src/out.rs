@@ -38,6 +38,11 @@ pub fn looks_secret(key: &str) -> bool {
     .any(|w| k.contains(w))
 }
 
+/// A value already replaced by a keychain marker (`<secret:NAME>`): shown as it is.
+fn is_marked(value: &str) -> bool {
+    value.contains(mcpconf_core::secrets::MARKER_OPEN)
+}
+
 pub fn mask(value: &str) -> String {
     if value.chars().count() <= 8 {
         "••••".into()
@@ -131,7 +136,7 @@ pub fn server(l: &Listing, s: &ServerEntry) {
     if !v.env.is_empty() {
         outln!("  env:");
         for (k, val) in &v.env {
-            let shown = if looks_secret(k) {
+            let shown = if looks_secret(k) && !is_marked(val) {
                 mask(val)
             } else {
                 val.clone()
@@ -145,7 +150,7 @@ pub fn server(l: &Listing, s: &ServerEntry) {
     if !v.headers.is_empty() {
         outln!("  headers:");
         for (k, val) in &v.headers {
-            let shown = if looks_secret(k) {
+            let shown = if looks_secret(k) && !is_marked(val) {
                 mask(val)
             } else {
                 val.clone()

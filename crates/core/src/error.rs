@@ -29,6 +29,13 @@ pub enum ErrorCode {
     InvalidInput,
     BackupNotFound,
     Io,
+    /// No usable OS keychain (no session bus, no keyring program, locked, unsupported OS).
+    KeychainUnavailable,
+    /// The keychain failed in another way (the message says how).
+    KeychainFailed,
+    SecretNotFound,
+    /// Larger than the keychain can hold (Windows: 2560 bytes).
+    SecretTooLarge,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -92,6 +99,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+
+    #[error(transparent)]
+    Secret(#[from] crate::secrets::SecretError),
 }
 
 fn join_conflicts(c: &[Conflict]) -> String {
@@ -125,6 +135,7 @@ impl Error {
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::BackupNotFound { .. } => ErrorCode::BackupNotFound,
             Error::Io { .. } => ErrorCode::Io,
+            Error::Secret(e) => e.code(),
         }
     }
 
@@ -158,6 +169,7 @@ impl Error {
                 "Reload to see the current version, then make your change again.".into()
             }
             Error::Busy { .. } => "Wait a moment and try again.".into(),
+            Error::Secret(e) => return e.fix(),
             _ => return None,
         })
     }

@@ -24,6 +24,7 @@ pub mod process;
 pub mod resolve;
 pub mod running;
 pub mod save;
+pub mod secrets;
 pub mod sensitive;
 pub mod settings;
 pub mod watch;

@@ -24,15 +24,28 @@ use std::path::{Path, PathBuf};
 /// How many times a save is retried when other programs keep writing the same file.
 const MAX_ATTEMPTS: u32 = 8;
 
-/// Turns file content into what may be stored in a backup (the secrets module replaces
-/// keychain-bound values with markers).
-pub type Redactor = dyn Fn(&Path, &[u8]) -> Vec<u8> + Send + Sync;
+/// What the secrets module does inside every save (see `crate::secrets`).
+pub trait SaveHooks: Send + Sync {
+    /// The content to store in a backup of `target` (keychain-bound values replaced by
+    /// markers), or `None` to store `bytes` as they are.
+    fn redact(&self, target: &Path, bytes: &[u8]) -> Option<Vec<u8>>;
+
+    /// The edit to apply instead of `edit` (current keychain values put into bound entries,
+    /// markers turned back into values), or `None` to apply `edit` as it is. Notes for the user
+    /// go to `notes`.
+    fn prepare(
+        &self,
+        target: &Path,
+        edit: Edit<'_>,
+        notes: &mut Vec<String>,
+    ) -> Result<Option<OwnedEdit>>;
+}
 
 /// Where this tool keeps its own state, and the policies that apply to every save.
 pub struct Store {
     data_dir: PathBuf,
     backups: Backups,
-    redactor: Option<Box<Redactor>>,
+    hooks: Option<std::sync::Arc<dyn SaveHooks>>,
 }
 
 impl Store {
@@ -41,13 +54,22 @@ impl Store {
         Store {
             backups: Backups::new(&data_dir),
             data_dir,
-            redactor: None,
+            hooks: None,
         }
     }
 
-    pub fn with_redactor(mut self, r: Box<Redactor>) -> Store {
-        self.redactor = Some(r);
+    pub fn with_hooks(mut self, hooks: std::sync::Arc<dyn SaveHooks>) -> Store {
+        self.hooks = Some(hooks);
         self
+    }
+
+    /// `bytes` of `target` as a backup would store them (for showing the current file next to
+    /// a backup without revealing what the backup hides).
+    pub fn redacted(&self, target: &Path, bytes: Vec<u8>) -> Vec<u8> {
+        match &self.hooks {
+            Some(h) => h.redact(target, &bytes).unwrap_or(bytes),
+            None => bytes,
+        }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -64,10 +86,8 @@ impl Store {
 
     fn backup(&self, target: &Path, bytes: &[u8], reason: &str) -> Result<BackupMeta> {
         let parsed = Document::validate(bytes).is_ok();
-        match &self.redactor {
-            Some(r) => self
-                .backups
-                .create(target, &r(target, bytes), reason, parsed),
+        match self.hooks.as_ref().and_then(|h| h.redact(target, bytes)) {
+            Some(redacted) => self.backups.create(target, &redacted, reason, parsed),
             None => self.backups.create(target, bytes, reason, parsed),
         }
     }
@@ -84,6 +104,28 @@ pub enum Edit<'a> {
         bytes: &'a [u8],
         base: Option<&'a str>,
     },
+}
+
+/// An [`Edit`] that owns what it writes (what [`SaveHooks::prepare`] returns).
+#[derive(Debug, Clone)]
+pub enum OwnedEdit {
+    Changes(Vec<Change>),
+    Whole {
+        bytes: Vec<u8>,
+        base: Option<String>,
+    },
+}
+
+impl OwnedEdit {
+    pub fn as_edit(&self) -> Edit<'_> {
+        match self {
+            OwnedEdit::Changes(c) => Edit::Changes(c),
+            OwnedEdit::Whole { bytes, base } => Edit::Whole {
+                bytes,
+                base: base.as_deref(),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -104,6 +146,13 @@ pub fn save(store: &Store, path: &Path, edit: Edit<'_>, reason: &str) -> Result<
     fsio::sweep_stale_temps(&target);
     let _own = lock::own_lock(&store.locks_dir(), &target)?;
     let mut notes = Vec::new();
+    // Secrets: the current keychain values go into bound entries (under our lock, so the values
+    // written are the ones read now).
+    let prepared = match &store.hooks {
+        Some(h) => h.prepare(&target, edit, &mut notes)?,
+        None => None,
+    };
+    let edit = prepared.as_ref().map_or(edit, OwnedEdit::as_edit);
     // Set when our swap displaced a version written by someone else: their content is the base
     // for the next attempt, and the file in place is the one we installed.
     let mut carry: Option<(Vec<u8>, FileId)> = None;

@@ -13,6 +13,8 @@ use crate::host::Host;
 use crate::model::{Dialect, ServerView};
 use crate::parking::{Parked, ParkingLot};
 use crate::save::{self, Edit, SaveOutcome, Store};
+use crate::secrets::Secrets;
+use crate::secrets::store::Keychain;
 use crate::settings::Settings;
 use serde::Serialize;
 use serde_json::Value;
@@ -172,6 +174,8 @@ pub struct Workspace {
     probe: Box<dyn Probe + Send + Sync>,
     parking: ParkingLot,
     settings: Settings,
+    /// Keychain and bindings; also hooked into `store`, so every save injects and redacts.
+    secrets: std::sync::Arc<Secrets>,
     /// The directory "this project" means when no `--project` is given.
     cwd: PathBuf,
 }
@@ -201,8 +205,10 @@ impl Workspace {
 
     pub fn new(host: Host, probe: Box<dyn Probe + Send + Sync>, cwd: PathBuf) -> Workspace {
         let data = host.data_path();
+        let secrets = std::sync::Arc::new(Secrets::new(&data, Keychain::system()));
         Workspace {
-            store: Store::new(&data),
+            store: Store::new(&data).with_hooks(secrets.clone()),
+            secrets,
             parking: ParkingLot::new(&data),
             settings: Settings::new(&data),
             host,
@@ -214,6 +220,18 @@ impl Workspace {
     pub fn with_store(mut self, store: Store) -> Workspace {
         self.store = store;
         self
+    }
+
+    /// Use another keychain (tests; an app that opened its own).
+    pub fn with_keychain(mut self, keychain: Keychain) -> Workspace {
+        let data = self.store.data_dir().to_owned();
+        self.secrets = std::sync::Arc::new(Secrets::new(&data, keychain));
+        self.store = Store::new(&data).with_hooks(self.secrets.clone());
+        self
+    }
+
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     pub fn parking(&self) -> &ParkingLot {
@@ -606,6 +624,15 @@ impl Workspace {
 
     fn save(&self, source: &Source, changes: &[Change], reason: &str) -> Result<SaveOutcome> {
         let out = save::save(&self.store, &source.path, Edit::Changes(changes), reason)?;
+        // A renamed server keeps its keychain bindings.
+        for c in changes {
+            if let Change::Rename {
+                section, from, to, ..
+            } = c
+            {
+                let _ = self.secrets.renamed(&source.path, section, from, to);
+            }
+        }
         if source.scope == Scope::Project
             && let Some(p) = &source.project
             && source.section == Section::Root
@@ -846,6 +873,9 @@ impl Workspace {
 
     pub fn remove(&self, source: &Source, name: &str) -> Result<SaveOutcome> {
         if self.parking.remove(&source.path, &source.section, name)? {
+            let _ = self
+                .secrets
+                .forget_server(&source.path, &source.section, name);
             return Ok(SaveOutcome {
                 path: source.path.clone(),
                 written: false,
@@ -868,7 +898,12 @@ impl Workspace {
                 disabled: false,
             });
         }
-        self.save(source, &changes, &format!("before removing \"{name}\""))
+        let out = self.save(source, &changes, &format!("before removing \"{name}\""))?;
+        // A server added later under the same name starts without the old one's secrets.
+        let _ = self
+            .secrets
+            .forget_server(&source.path, &source.section, name);
+        Ok(out)
     }
 
     /// Turn a server on or off, with the client's own switch where it has one.
@@ -918,7 +953,8 @@ impl Workspace {
                     path: source.path.clone(),
                     section: source.section.clone(),
                     name: name.to_owned(),
-                    value: current.clone(),
+                    // Keychain-bound values are kept as markers; enabling puts them back.
+                    value: self.secrets.parked_value(source, name, &current),
                     time: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                         .to_string(),
                 })?;

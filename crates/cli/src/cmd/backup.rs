@@ -63,7 +63,9 @@ pub fn run(ws: &Workspace, g: &Global, action: BackupAction) -> CmdResult {
                     (b2, format!("backup {} ({})", m2.id, m2.reason))
                 }
                 None => (
-                    std::fs::read(&meta.path).unwrap_or_default(),
+                    // Shown as a backup would hold it: no keychain value in the diff.
+                    ws.store
+                        .redacted(&meta.path, std::fs::read(&meta.path).unwrap_or_default()),
                     format!("current {}", meta.path.display()),
                 ),
             };

@@ -5,10 +5,11 @@ use mcpconf_core::workspace::Workspace;
 use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, g: &Global) -> CmdResult {
-    let listings = match &g.config {
+    let mut listings = match &g.config {
         Some(path) => ws.list_file(path, None)?,
         None => ws.list(),
     };
+    super::secret::mask_listings(ws, &mut listings);
     if g.json {
         out::json(&serde_json::json!({ "files": listings }));
     } else {

@@ -2,15 +2,21 @@
 
 mod backup;
 mod doctor;
+mod exec;
 mod import;
 mod list;
+pub mod secret;
 mod server;
 
 use crate::args::{Cli, ClientArg, Command, ScopeArg, Target};
+use mcpconf_core::ErrorCode;
 use mcpconf_core::discovery::Client;
 use mcpconf_core::save::SaveOutcome;
 use mcpconf_core::workspace::{Scope, Selector, Workspace};
 use std::process::ExitCode;
+
+/// Exit code when no OS keychain can be used (see main.rs).
+pub const KEYCHAIN_UNAVAILABLE: u8 = 3;
 
 #[derive(Debug)]
 pub enum CliError {
@@ -24,6 +30,7 @@ impl From<mcpconf_core::Error> for CliError {
     fn from(e: mcpconf_core::Error) -> Self {
         match e {
             mcpconf_core::Error::InvalidInput { message } => CliError::Usage(message),
+            other if other.code() == ErrorCode::InvalidInput => CliError::Usage(other.to_string()),
             other => CliError::Core(other),
         }
     }
@@ -33,6 +40,10 @@ impl CliError {
     pub fn exit_code(&self) -> ExitCode {
         match self {
             CliError::Usage(_) => ExitCode::from(2),
+            // A missing keychain is told apart: scripts can fall back to plain values.
+            CliError::Core(e) if e.code() == ErrorCode::KeychainUnavailable => {
+                ExitCode::from(KEYCHAIN_UNAVAILABLE)
+            }
             CliError::Core(_) => ExitCode::from(1),
         }
     }
@@ -79,6 +90,8 @@ pub fn run(cli: Cli) -> CmdResult {
             dry_run,
             target_os,
         } => doctor::fix(&ws, &g, server.as_deref(), all, dry_run, target_os),
+        Command::Secret { action } => secret::run(&ws, &g, action),
+        Command::Exec(a) => exec::run(a),
     }
 }
 

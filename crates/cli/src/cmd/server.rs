@@ -56,7 +56,8 @@ pub fn parse_headers(items: &[String]) -> Result<IndexMap<String, String>, CliEr
 }
 
 pub fn show(ws: &Workspace, g: &Global, t: &Target, name: &str) -> CmdResult {
-    let (source, entry) = ws.find(&selector(g, t), name)?;
+    let (source, mut entry) = ws.find(&selector(g, t), name)?;
+    super::secret::mask_entry(ws, &source, &mut entry);
     if g.json {
         out::json(&serde_json::json!({ "source": source, "server": entry }));
     } else {
