@@ -491,6 +491,16 @@ impl Workspace {
         }
     }
 
+    /// Replace keychain-bound values by their `<secret:NAME>` markers, for anything shown to a
+    /// person or a page (list, show, doctor, the app).
+    pub fn mask(&self, listings: &mut [Listing]) {
+        if let Ok(reg) = self.secrets.registry().load() {
+            for l in listings {
+                crate::secrets::redact::mask_listing(&reg, l);
+            }
+        }
+    }
+
     /// Everything, for `mcpconf list` and the app's overview.
     pub fn list(&self) -> Vec<Listing> {
         self.sources().iter().map(|s| self.read_source(s)).collect()
@@ -995,6 +1005,10 @@ impl Workspace {
         let exists = snap.is_some();
         let bytes = snap.map(|s| s.bytes).unwrap_or_default();
         let hash = blake3::hash(&bytes).to_hex().to_string();
+        // Keychain-bound values stay out of the view; saving puts them back.
+        let real = crate::secrets::redact::real_path(path);
+        let bytes = crate::secrets::redact::redact_file(self.secrets.registry(), &real, &bytes)
+            .unwrap_or(bytes);
         let text = String::from_utf8(bytes).map_err(|e| Error::InvalidJson {
             path: path.to_owned(),
             problem: crate::document::LoadError::Syntax(crate::json::scan::SyntaxError {

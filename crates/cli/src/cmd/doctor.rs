@@ -3,9 +3,10 @@
 use super::{CliError, CmdResult};
 use crate::args::{Global, OsArg};
 use crate::out;
-use mcpconf_core::doctor::{Doctor, Finding, Severity};
+use mcpconf_core::doctor::{Doctor, Finding, FixAction, Severity};
 use mcpconf_core::edit::{Base, Change};
 use mcpconf_core::host::Os;
+use mcpconf_core::secrets;
 use mcpconf_core::workspace::{Listing, Workspace};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -20,16 +21,26 @@ fn target(ws: &Workspace, t: Option<OsArg>) -> Os {
     }
 }
 
+/// The listings to check, with keychain-bound values shown as markers (never as values).
 fn listings(ws: &Workspace, g: &Global) -> Result<Vec<Listing>, CliError> {
-    Ok(match &g.config {
+    let mut l = match &g.config {
         Some(p) => ws.list_file(p, None)?,
         None => ws.list(),
-    })
+    };
+    ws.mask(&mut l);
+    Ok(l)
+}
+
+fn doctor_for(ws: &Workspace, t: Option<OsArg>) -> Doctor {
+    let mut d = Doctor::new(&ws.host, target(ws, t));
+    // Offer "move to keychain" only where a keychain answers.
+    d.keychain_fix = ws.secrets().keychain().store().is_ok();
+    d
 }
 
 pub fn doctor(ws: &Workspace, g: &Global, t: Option<OsArg>) -> CmdResult {
     let listings = listings(ws, g)?;
-    let doctor = Doctor::new(&ws.host, target(ws, t));
+    let doctor = doctor_for(ws, t);
     let findings = doctor.check_listings(&listings);
     let errors = findings
         .iter()
@@ -98,6 +109,19 @@ fn print_findings(findings: &[Finding], listings: &[Listing]) {
     );
 }
 
+/// The listings as they are after the file fixes (unchanged for a dry run).
+fn listings_after(
+    ws: &Workspace,
+    g: &Global,
+    dry_run: bool,
+    before: &[Listing],
+) -> Result<Vec<Listing>, CliError> {
+    if dry_run {
+        return Ok(before.to_vec());
+    }
+    listings(ws, g)
+}
+
 /// The changes to save to one file, and (server, description) of each fix.
 type FilePlan = (Vec<Change>, Vec<(String, String)>);
 
@@ -115,7 +139,7 @@ pub fn fix(
         ));
     }
     let listings = listings(ws, g)?;
-    let doctor = Doctor::new(&ws.host, target(ws, t));
+    let doctor = doctor_for(ws, t);
     // Per file: the changes to save and what they do.
     let mut plan: BTreeMap<PathBuf, FilePlan> = BTreeMap::new();
     let mut seen = false;
@@ -181,9 +205,51 @@ pub fn fix(
             }
         }
     }
+    // Plaintext secrets move to the keychain through the secrets module (after the file fixes,
+    // on the saved content).
+    let mut moved = 0;
+    if doctor.keychain_fix {
+        let fresh = listings_after(ws, g, dry_run, &listings)?;
+        for l in &fresh {
+            for s in l
+                .servers
+                .iter()
+                .filter(|s| s.enabled && server.is_none_or(|n| n == s.name))
+            {
+                for f in doctor.check_server(&l.source, s) {
+                    let Some(FixAction::MoveToKeychain { slot }) = &f.action else {
+                        continue;
+                    };
+                    let description = f
+                        .fix
+                        .as_ref()
+                        .map(|x| x.description.clone())
+                        .unwrap_or_default();
+                    if !dry_run {
+                        secrets::migrate::move_to_keychain(ws, &l.source, &s.name, slot, None)?;
+                    }
+                    moved += 1;
+                    report.push(serde_json::json!({
+                        "path": l.source.path,
+                        "changes": [{"server": s.name, "description": description}],
+                        "written": !dry_run,
+                        "backup": null,
+                    }));
+                    if !g.json {
+                        outln!("{}", out::path(&l.source.path));
+                        outln!(
+                            "  {} {}: {description}",
+                            if dry_run { "would fix" } else { "fixed" },
+                            s.name
+                        );
+                    }
+                }
+            }
+        }
+    }
     if g.json {
         out::json(&serde_json::json!({ "fixed": report, "dry_run": dry_run }));
-    } else if plan.is_empty() {
+    } else if plan.is_empty() && moved == 0 {
         outln!(
             "Nothing to fix mechanically. Run `mcpconf doctor` to see what needs your attention."
         );

@@ -9,7 +9,7 @@ pub fn run(ws: &Workspace, g: &Global) -> CmdResult {
         Some(path) => ws.list_file(path, None)?,
         None => ws.list(),
     };
-    super::secret::mask_listings(ws, &mut listings);
+    ws.mask(&mut listings);
     if g.json {
         out::json(&serde_json::json!({ "files": listings }));
     } else {

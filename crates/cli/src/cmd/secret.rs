@@ -7,7 +7,7 @@ use mcpconf_core::document::Section;
 use mcpconf_core::secrets::bindings::Via;
 use mcpconf_core::secrets::ops::{self, SecretUse, UseOptions, UseStatus};
 use mcpconf_core::secrets::{Secret, Slot, migrate, redact};
-use mcpconf_core::workspace::{Listing, ServerEntry, Source, Workspace};
+use mcpconf_core::workspace::{ServerEntry, Source, Workspace};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 use std::process::ExitCode;
@@ -324,15 +324,6 @@ fn migrate_all(ws: &Workspace, g: &Global, dry_run: bool) -> CmdResult {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// Bound values in listings replaced by markers (`list`, text and JSON).
-pub fn mask_listings(ws: &Workspace, listings: &mut [Listing]) {
-    if let Ok(reg) = ws.secrets().registry().load() {
-        for l in listings {
-            redact::mask_listing(&reg, l);
-        }
-    }
 }
 
 /// Bound values of one entry replaced by markers (`show`).

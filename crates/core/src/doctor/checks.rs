@@ -2,12 +2,13 @@
 //! the server, and what the fix does.
 
 use super::args::{self, Runner};
-use super::fix::{FixAction, SecretField};
+use super::fix::FixAction;
 use super::{Code, Doctor, Finding};
 use crate::discovery::Client;
 use crate::host::Os;
 use crate::platform;
 use crate::resolve::{self, Resolution, is_bare, is_node_family, parse_version};
+use crate::secrets::{MARKER_OPEN, Slot};
 use crate::sensitive::{self, Sensitivity};
 use crate::workspace::{Listing, Scope, ServerEntry, Source};
 use std::collections::BTreeMap;
@@ -104,7 +105,7 @@ pub(super) fn server(doctor: &Doctor, source: &Source, entry: &ServerEntry) -> V
             stdio(&mut cx, entry);
         }
         values(&mut cx, &v.env, "environment variable", |k| {
-            SecretField::Env(k.to_owned())
+            Slot::Env(k.to_owned())
         });
     }
     cx.out
@@ -188,9 +189,7 @@ fn remote(cx: &mut Ctx<'_>, entry: &ServerEntry, has_url: bool) {
             auth_header(cx, k, val);
         }
     }
-    values(cx, &v.headers, "header", |k| {
-        SecretField::Header(k.to_owned())
-    });
+    values(cx, &v.headers, "header", |k| Slot::Header(k.to_owned()));
 }
 
 fn auth_header(cx: &mut Ctx<'_>, key: &str, val: &str) {
@@ -235,9 +234,13 @@ fn values(
     cx: &mut Ctx<'_>,
     map: &indexmap::IndexMap<String, String>,
     what: &str,
-    field: impl Fn(&str) -> SecretField,
+    slot: impl Fn(&str) -> Slot,
 ) {
     for (k, val) in map {
+        // Kept in the keychain (shown as a marker): managed, neither placeholder nor plaintext.
+        if val.contains(MARKER_OPEN) {
+            continue;
+        }
         match sensitive::classify(k, val) {
             Sensitivity::Placeholder => {
                 let shown = if val.trim().is_empty() {
@@ -257,7 +260,7 @@ fn values(
             Sensitivity::Secret(kind) => {
                 let fix = cx.doctor.keychain_fix.then(|| {
                     (
-                        FixAction::MoveToKeychain { field: field(k) },
+                        FixAction::MoveToKeychain { slot: slot(k) },
                         format!(
                             "Keep {k} in the system keychain; the file gets it when it is saved"
                         ),

@@ -20,13 +20,7 @@ pub enum FixAction {
     /// Set a header's value.
     SetHeader { name: String, value: String },
     /// Move an env or header value into the keychain (applied by the secrets module).
-    MoveToKeychain { field: SecretField },
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretField {
-    Env(String),
-    Header(String),
+    MoveToKeychain { slot: crate::secrets::Slot },
 }
 
 impl FixAction {
@@ -40,7 +34,7 @@ impl FixAction {
             FixAction::StdioBridge => "stdio-bridge",
             FixAction::SetType(_) => "set-type",
             FixAction::SetHeader { .. } => "normalize-auth-header",
-            FixAction::MoveToKeychain { .. } => "move-to-keychain",
+            FixAction::MoveToKeychain { .. } => crate::secrets::migrate::FIX_ID,
         }
     }
 
