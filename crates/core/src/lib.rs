@@ -14,6 +14,7 @@ pub mod json;
 pub mod lock;
 pub mod model;
 pub mod parking;
+pub mod probe;
 pub mod save;
 pub mod settings;
 pub mod workspace;
