@@ -104,6 +104,8 @@ pub enum Command {
     },
     /// Add servers from a pasted snippet (a README's JSON, a `claude mcp add` line, an `npx` line).
     Import(ImportArgs),
+    /// Test-launch servers as the client would and speak MCP with them; says why one fails.
+    Test(TestArgs),
     /// Backups made before every write: list, show, diff, restore.
     Backup {
         #[command(subcommand)]
@@ -163,6 +165,16 @@ pub struct EditArgs {
     /// Replace the command and its arguments (after `--`).
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// Test only the server(s) with this name.
+    #[arg(long, value_name = "NAME")]
+    pub server: Option<String>,
+    /// Seconds each server gets to start and answer (like Claude Code's MCP_TIMEOUT).
+    #[arg(long, value_name = "SECS", default_value = "30")]
+    pub timeout: f64,
 }
 
 #[derive(Args, Debug)]

@@ -3,6 +3,7 @@
 mod backup;
 mod list;
 mod server;
+mod test;
 
 use crate::args::{Cli, ClientArg, Command, ScopeArg, Target};
 use mcpconf_core::discovery::Client;
@@ -69,6 +70,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Enable { name, target } => server::set_enabled(&ws, &g, &target, &name, true),
         Command::Disable { name, target } => server::set_enabled(&ws, &g, &target, &name, false),
         Command::Import(_) => Err(CliError::Usage("import is not built yet".into())),
+        Command::Test(a) => test::run(&ws, &g, &a),
         Command::Backup { action } => backup::run(&ws, &g, action),
     }
 }

@@ -754,12 +754,13 @@ fn classify_chain(root: &(dyn std::error::Error + 'static)) -> RemoteProblem {
     let mut found: Option<RemoteProblem> = None;
     let mut connect_failed: Option<String> = None;
     let mut todo: Vec<&(dyn std::error::Error + 'static)> = vec![root];
-    let mut seen = 0;
+    // Every message on the way: low-level ones ("tls handshake eof") are often the telling ones.
+    let mut texts: Vec<String> = Vec::new();
     while let Some(e) = todo.pop() {
-        seen += 1;
-        if seen > 64 {
+        if texts.len() > 64 {
             break;
         }
+        texts.push(e.to_string());
         if e.downcast_ref::<AuthRequiredError>().is_some() {
             return RemoteProblem::Auth(401);
         }
@@ -775,15 +776,18 @@ fn classify_chain(root: &(dyn std::error::Error + 'static)) -> RemoteProblem {
                     found.get_or_insert(status_problem(s.status, String::new()));
                 }
                 StreamableHttpError::UnexpectedServerResponse(text) => {
+                    // rmcp's text: "HTTP 404 Not Found: <body>".
                     let parsed = text.strip_prefix("HTTP ").and_then(|rest| {
                         let (code, body) = rest.split_once(':').unwrap_or((rest, ""));
-                        code.trim().parse::<u16>().ok().map(|c| (c, body.trim()))
+                        let code = code.split_whitespace().next()?.parse::<u16>().ok()?;
+                        Some((code, body))
                     });
                     found.get_or_insert(match parsed {
-                        Some((code, body)) => status_problem(code, shorten(body, 200)),
-                        None => RemoteProblem::NotMcp(shorten(text, 200)),
+                        Some((code, body)) => status_problem(code, body_preview(body)),
+                        None => RemoteProblem::NotMcp(body_preview(text)),
                     });
                 }
+                StreamableHttpError::Client(inner) => todo.push(inner),
                 StreamableHttpError::UnexpectedContentType(ct) => {
                     found.get_or_insert(RemoteProblem::NotMcp(format!(
                         "it answered with {} instead of MCP messages",
@@ -796,7 +800,7 @@ fn classify_chain(root: &(dyn std::error::Error + 'static)) -> RemoteProblem {
         if let Some(s) = e.downcast_ref::<SseError>() {
             match s {
                 SseError::Status { status, body, .. } => {
-                    found.get_or_insert(status_problem(*status, body.clone()));
+                    found.get_or_insert(status_problem(*status, body_preview(body)));
                 }
                 SseError::NotEventStream(ct) => {
                     found.get_or_insert(RemoteProblem::NotMcp(format!(
@@ -837,10 +841,13 @@ fn classify_chain(root: &(dyn std::error::Error + 'static)) -> RemoteProblem {
         return p;
     }
     let text = error_text(root);
-    let lower = text.to_ascii_lowercase();
-    if lower.contains("certificate") || lower.contains("tls") || lower.contains("ssl") {
-        return RemoteProblem::Tls(text);
+    if let Some(t) = texts.iter().rev().find(|t| {
+        let l = t.to_ascii_lowercase();
+        l.contains("certificate") || l.contains("tls") || l.contains("ssl")
+    }) {
+        return RemoteProblem::Tls(t.clone());
     }
+    let lower = text.to_ascii_lowercase();
     if lower.contains("connection refused") {
         return RemoteProblem::Refused;
     }
@@ -848,6 +855,25 @@ fn classify_chain(root: &(dyn std::error::Error + 'static)) -> RemoteProblem {
         Some(_) => RemoteProblem::Unreachable(text),
         None => RemoteProblem::Other(text),
     }
+}
+
+/// A response body in one short line: tags of an HTML error page dropped, spaces collapsed.
+pub fn body_preview(body: &str) -> String {
+    let mut text = String::with_capacity(body.len());
+    let html = body.trim_start().starts_with('<');
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' if html => in_tag = true,
+            '>' if html && in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if in_tag => {}
+            c => text.push(c),
+        }
+    }
+    shorten(&text.split_whitespace().collect::<Vec<_>>().join(" "), 160)
 }
 
 fn status_problem(code: u16, body: String) -> RemoteProblem {
@@ -1111,6 +1137,17 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(read(text), want, "{text}");
         }
+    }
+
+    #[test]
+    fn error_pages_shrink_to_one_line() {
+        assert_eq!(
+            body_preview(
+                "<!DOCTYPE html>\n<html><body>\n<pre>Cannot POST /sse</pre>\n</body></html>\n"
+            ),
+            "Cannot POST /sse"
+        );
+        assert_eq!(body_preview("  Not\n Found "), "Not Found");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use rmcp::transport::StreamableHttpClientTransport;
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use std::collections::HashMap;
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
@@ -43,11 +43,18 @@ fn install_crypto() {
     });
 }
 
+/// One client for all probes: building one loads the system's root certificates, which takes
+/// longer than a whole local probe.
 fn http_client() -> Result<reqwest::Client, reqwest::Error> {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    if let Some(c) = CLIENT.get() {
+        return Ok(c.clone());
+    }
     install_crypto();
-    reqwest::Client::builder()
+    let c = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
-        .build()
+        .build()?;
+    Ok(CLIENT.get_or_init(|| c).clone())
 }
 
 /// Header names/values the user wrote, or a finding saying which one cannot be sent.

@@ -365,6 +365,14 @@ impl ServerProcess {
         self.exit
     }
 
+    /// The exit status if the main process has exited by now (does not wait).
+    pub fn try_exit(&mut self) -> Option<ExitStatus> {
+        if self.exit.is_none() {
+            self.exit = self.child.try_wait().ok().flatten();
+        }
+        self.exit
+    }
+
     /// Wait until the main process exits (cancel-safe: can be raced in `select!`).
     pub async fn wait_exit(&mut self) -> Option<ExitStatus> {
         if self.exit.is_none() {

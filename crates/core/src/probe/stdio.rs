@@ -150,17 +150,26 @@ pub async fn probe(
         TimedOut,
         Cancelled,
     }
-    let end = tokio::select! {
-        r = tokio::time::timeout(timeout, handshake::talk((client_read, pipes.stdin), &mut learned)) => {
-            match r { Ok(r) => End::Done(r), Err(_) => End::TimedOut }
+    let end = {
+        let talk = handshake::talk((client_read, pipes.stdin), &mut learned);
+        tokio::pin!(talk);
+        let end = tokio::select! {
+            r = tokio::time::timeout(timeout, &mut talk) => {
+                match r { Ok(r) => End::Done(r), Err(_) => End::TimedOut }
+            }
+            _ = cancel.cancelled() => End::Cancelled,
+        };
+        // Whether it had exited is read while its stdin is still open: dropping `talk` closes
+        // stdin, and a server that then exits did not "exit early".
+        if !matches!(end, End::Done(_)) {
+            proc.try_exit();
         }
-        _ = cancel.cancelled() => End::Cancelled,
+        end
     };
     let duration = started.elapsed();
 
     // A server that closed its stdout has usually exited (or is about to): collect its exit code.
-    let failed = !matches!(end, End::Done(Ok(())));
-    if failed && proc.exit_status().is_none() {
+    if matches!(end, End::Done(Err(_))) && proc.exit_status().is_none() {
         let _ = tokio::time::timeout(Duration::from_millis(200), proc.wait_exit()).await;
     }
     let exit = proc.exit_status();
