@@ -415,8 +415,26 @@ impl ServerProcess {
         tokio::time::timeout(d, self.wait_exit()).await.is_ok()
     }
 
-    #[cfg(unix)]
+    #[cfg(target_os = "linux")]
     fn group_alive(&self) -> bool {
+        // `kill(-pgid, 0)` also succeeds for zombies, and an orphaned grandchild stays a zombie
+        // until init gets round to reaping it (seconds, on some systems). /proc tells the truth.
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return self.group_signalable();
+        };
+        dir.flatten()
+            .filter(|e| e.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+            .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+            .any(|stat| live_member_of(&stat, self.pid))
+    }
+
+    #[cfg(all(unix, not(target_os = "linux")))]
+    fn group_alive(&self) -> bool {
+        self.group_signalable()
+    }
+
+    #[cfg(unix)]
+    fn group_signalable(&self) -> bool {
         match rustix::process::Pid::from_raw(self.pid as i32) {
             Some(p) => rustix::process::test_kill_process_group(p).is_ok(),
             None => false,
@@ -456,6 +474,19 @@ impl ServerProcess {
             let _ = self.child.start_kill();
         }
     }
+}
+
+/// Whether a `/proc/<pid>/stat` line is a process of group `pgid` that is not a zombie.
+/// Format: `pid (comm) state ppid pgrp ...`; `comm` may hold spaces and parentheses.
+#[cfg(target_os = "linux")]
+fn live_member_of(stat: &str, pgid: u32) -> bool {
+    let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+        return false;
+    };
+    let mut f = rest.split_whitespace();
+    let state = f.next();
+    let pgrp = f.nth(1).and_then(|p| p.parse::<u32>().ok());
+    pgrp == Some(pgid) && !matches!(state, Some("Z" | "X"))
 }
 
 #[derive(Clone, Copy)]
@@ -521,6 +552,15 @@ mod tests {
             resolve_program(&spec("/nope/x", "", d.path())),
             Err(SpawnError::NotFound { .. })
         ));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn proc_stat_lines_are_read_right() {
+        assert!(live_member_of("42 (node) S 1 40 40 0 -1", 40));
+        assert!(!live_member_of("42 (node) Z 1 40 40 0 -1", 40));
+        assert!(!live_member_of("42 (node) S 1 41 41 0 -1", 40));
+        assert!(live_member_of("42 (a) b (c)) R 1 40 40 0", 40));
     }
 
     #[test]

@@ -1,0 +1,3 @@
+mod probe_common;
+#[test]
+fn builds() { assert!(probe_common::fixture().exists()); }
