@@ -2,12 +2,16 @@
 //! finding of `mcpconf test` can be produced on purpose.
 //!
 //! ```text
-//! mcp-fixture MODE [--tools N] [--page N] [--var NAME] [--token T] [--port P]
+//! mcp-fixture MODE [--tools N] [--page N] [--var NAME] [--token T] [--port P] [--grandchild]
 //! ```
 //! stdio modes: good, paginated, no-tools, bad-tool-names, banner, garbage, stderr-banner,
 //! missing-module, missing-module-py, require-env, crash, silent, init-error, bad-init-result,
 //! old-protocol, hang-grandchild. HTTP: `http` serves streamable HTTP at /mcp and the legacy
 //! HTTP+SSE transport at /sse (+ /messages) on 127.0.0.1, printing its base URL on stdout first.
+//!
+//! `--grandchild` (and the `hang-grandchild` mode, which otherwise is `good`) first starts a
+//! grandchild that ignores SIGTERM and never exits; with `FIXTURE_GRANDCHILD_LOG` set, its pid is
+//! appended to that file, so a test can check that it really existed and is really gone.
 //!
 //! With `FIXTURE_TIMING_FILE` set, a stdio server appends the microseconds from its start to its
 //! answer of `tools/list` to that file (the benchmark's "server's own time").
@@ -29,6 +33,8 @@ struct Config {
     var: String,
     token: Option<String>,
     port: u16,
+    /// Start a grandchild that ignores SIGTERM (implied by `hang-grandchild`).
+    grandchild: bool,
 }
 
 fn parse_args() -> Result<Config, String> {
@@ -44,9 +50,14 @@ fn parse_args() -> Result<Config, String> {
         var: "FIXTURE_API_KEY".into(),
         token: None,
         port: 0,
+        grandchild: mode == "hang-grandchild",
         mode,
     };
     while let Some(flag) = args.next() {
+        if flag == "--grandchild" {
+            cfg.grandchild = true;
+            continue;
+        }
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         let num = || {
             value
@@ -219,7 +230,29 @@ fn record_timing(started: Instant) {
     }
 }
 
+fn spawn_grandchild() {
+    let Ok(me) = std::env::current_exe() else {
+        return;
+    };
+    // Same process group as us (we do not detach it): the probe must take it down.
+    let child = std::process::Command::new(me)
+        .arg("grandchild")
+        .stdin(std::process::Stdio::null())
+        .spawn();
+    if let (Ok(child), Ok(log)) = (child, std::env::var("FIXTURE_GRANDCHILD_LOG"))
+        && let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+    {
+        let _ = writeln!(f, "{}", child.id());
+    }
+}
+
 fn serve_stdio(cfg: &Config, started: Instant) {
+    if cfg.grandchild {
+        spawn_grandchild();
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match cfg.mode.as_str() {
@@ -240,15 +273,6 @@ fn serve_stdio(cfg: &Config, started: Instant) {
         "stderr-banner" => {
             eprintln!("fixture MCP server running on stdio");
             eprintln!("fixture: 3 tools loaded");
-        }
-        "hang-grandchild" => {
-            if let Ok(me) = std::env::current_exe() {
-                // Same process group as us (we do not detach it): the probe must take it down.
-                let _ = std::process::Command::new(me)
-                    .arg("grandchild")
-                    .stdin(std::process::Stdio::null())
-                    .spawn();
-            }
         }
         _ => {}
     }

@@ -264,6 +264,8 @@ pub struct ServerProcess {
     child: Box<dyn ChildWrapper>,
     pid: u32,
     stderr: StderrLog,
+    /// The task draining stderr; it ends at EOF, when every process holding the pipe is gone.
+    drain: Option<tokio::task::JoinHandle<()>>,
     exit: Option<ExitStatus>,
     /// Set once `shutdown` made sure the whole group is gone; `Drop` then has nothing to do.
     done: bool,
@@ -319,9 +321,10 @@ impl ServerProcess {
         })?;
         let pid = child.id().unwrap_or(0);
         let stderr = StderrLog::default();
+        let mut drain = None;
         if let Some(mut err) = child.stderr().take() {
             let log = stderr.clone();
-            tokio::spawn(async move {
+            drain = Some(tokio::spawn(async move {
                 let mut buf = vec![0u8; 8192];
                 // Ends at EOF, i.e. when the last process holding the pipe is gone.
                 while let Ok(n) = err.read(&mut buf).await {
@@ -330,7 +333,7 @@ impl ServerProcess {
                     }
                     log.push(&buf[..n]);
                 }
-            });
+            }));
         }
         let (Some(stdin), Some(stdout)) = (child.stdin().take(), child.stdout().take()) else {
             // Cannot happen with piped stdio; treat it as a failed start rather than panic.
@@ -345,6 +348,7 @@ impl ServerProcess {
                 child,
                 pid,
                 stderr,
+                drain,
                 exit: None,
                 done: false,
             },
@@ -408,6 +412,11 @@ impl ServerProcess {
             }
         }
         self.done = true;
+        // All writers are gone, so the rest of stderr is in the pipe: read it before anyone looks
+        // at the log (an early exit's reason is usually its very last line).
+        if let Some(drain) = self.drain.take() {
+            let _ = tokio::time::timeout(Duration::from_millis(500), drain).await;
+        }
         ending
     }
 
@@ -423,7 +432,11 @@ impl ServerProcess {
             return self.group_signalable();
         };
         dir.flatten()
-            .filter(|e| e.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+            .filter(|e| {
+                e.file_name()
+                    .to_str()
+                    .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+            })
             .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
             .any(|stat| live_member_of(&stat, self.pid))
     }
