@@ -428,8 +428,11 @@ impl ServerProcess {
     fn group_alive(&self) -> bool {
         // `kill(-pgid, 0)` also succeeds for zombies, and an orphaned grandchild stays a zombie
         // until init gets round to reaping it (seconds, on some systems). /proc tells the truth.
+        if !self.group_signalable() {
+            return false;
+        }
         let Ok(dir) = std::fs::read_dir("/proc") else {
-            return self.group_signalable();
+            return true;
         };
         dir.flatten()
             .filter(|e| {
@@ -462,12 +465,16 @@ impl ServerProcess {
 
     async fn wait_group_gone(&self, d: Duration) -> bool {
         let deadline = tokio::time::Instant::now() + d;
-        // Polling: the members are not our children, so there is nothing to wait on.
+        // Polling: the members are not our children, so there is nothing to wait on. Quick at
+        // first (most exit at once), then backing off: each look may scan /proc.
+        let mut pause = Duration::from_millis(2);
         while self.group_alive() {
-            if tokio::time::Instant::now() >= deadline {
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
                 return false;
             }
-            tokio::time::sleep(Duration::from_millis(5)).await;
+            tokio::time::sleep(pause.min(deadline - now)).await;
+            pause = (pause * 2).min(Duration::from_millis(50));
         }
         true
     }
