@@ -109,21 +109,54 @@ fn main() {
 
         std::fs::write(&path, &bytes).unwrap();
         let mut cmd = sb.command(&claude_bin);
-        cmd.args(["mcp", "add", "-s", "user", &format!("cc{r}"), "--", "node", "/srv/bench.js"])
-            .env("DISABLE_AUTOUPDATER", "1")
-            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+        cmd.args([
+            "mcp",
+            "add",
+            "-s",
+            "user",
+            &format!("cc{r}"),
+            "--",
+            "node",
+            "/srv/bench.js",
+        ])
+        .env("DISABLE_AUTOUPDATER", "1")
+        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
         let t = Instant::now();
         let st = cmd.output().unwrap();
         claude.push(t.elapsed());
-        assert!(st.status.success(), "{}", String::from_utf8_lossy(&st.stderr));
+        assert!(
+            st.status.success(),
+            "{}",
+            String::from_utf8_lossy(&st.stderr)
+        );
         check_added(&path, &format!("cc{r}"));
     }
-    let (bm, bi, o, c) = (median(base_mem), median(base_io), median(ours), median(claude));
-    println!("serde_json parse + serialize (in memory):        {:8.1} ms", ms(bm));
-    println!("naive read + parse + edit + serialize + write:   {:8.1} ms", ms(bi));
-    println!("mcpconf load + add + backup + atomic save + verify: {:6.1} ms", ms(o));
-    println!("claude mcp add (same edit, whole process):       {:8.1} ms", ms(c));
-    println!("ratio ours / serde parse+serialize:  {:.2}  (target <= 2.0)", ms(o) / ms(bm));
+    let (bm, bi, o, c) = (
+        median(base_mem),
+        median(base_io),
+        median(ours),
+        median(claude),
+    );
+    println!(
+        "serde_json parse + serialize (in memory):        {:8.1} ms",
+        ms(bm)
+    );
+    println!(
+        "naive read + parse + edit + serialize + write:   {:8.1} ms",
+        ms(bi)
+    );
+    println!(
+        "mcpconf load + add + backup + atomic save + verify: {:6.1} ms",
+        ms(o)
+    );
+    println!(
+        "claude mcp add (same edit, whole process):       {:8.1} ms",
+        ms(c)
+    );
+    println!(
+        "ratio ours / serde parse+serialize:  {:.2}  (target <= 2.0)",
+        ms(o) / ms(bm)
+    );
     println!("ratio ours / naive read..write:      {:.2}", ms(o) / ms(bi));
     println!("ratio ours / claude mcp add:         {:.2}", ms(o) / ms(c));
 }
@@ -134,5 +167,8 @@ fn bytecount_lines(b: &[u8]) -> usize {
 
 fn check_added(path: &Path, name: &str) {
     let v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    assert!(v["mcpServers"].get(name).is_some(), "claude did not add {name}");
+    assert!(
+        v["mcpServers"].get(name).is_some(),
+        "claude did not add {name}"
+    );
 }
