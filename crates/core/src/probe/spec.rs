@@ -243,6 +243,100 @@ pub fn expand_vars(s: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Section;
+    use crate::model::ServerView;
+
+    fn source(client: Client, scope: Scope, project: Option<&str>) -> Source {
+        Source {
+            client,
+            scope,
+            project: project.map(str::to_owned),
+            path: PathBuf::from("/p/.mcp.json"),
+            exists: true,
+            read_by_client: true,
+            note: None,
+            section: Section::Root,
+        }
+    }
+
+    fn entry(raw: serde_json::Value) -> ServerEntry {
+        ServerEntry {
+            name: "s".into(),
+            enabled: true,
+            disabled_via: None,
+            view: ServerView::of(&raw),
+            raw,
+        }
+    }
+
+    #[test]
+    fn launch_is_built_like_claude_code_builds_it() {
+        let base = BTreeMap::from([
+            ("HOME".to_owned(), "/home/ann".to_owned()),
+            ("PATH".to_owned(), "/usr/bin".to_owned()),
+        ]);
+        let e = entry(serde_json::json!({
+            "command": "npx",
+            "args": ["-y", "pkg", "${HOME}/data"],
+            "env": { "TOKEN": "${NOT_SET_ANYWHERE_42:-dflt}", "PATH": "/opt/bin" }
+        }));
+        let project = launch_spec(
+            &source(Client::ClaudeCode, Scope::Project, Some("/p")),
+            &e,
+            &base,
+        )
+        .unwrap();
+        assert_eq!(project.program, "npx");
+        assert_eq!(project.args, ["-y", "pkg", "/home/ann/data"]);
+        assert_eq!(project.cwd, PathBuf::from("/p"));
+        // The entry's env goes on top of the base, and nothing else is there.
+        assert_eq!(
+            project.env,
+            BTreeMap::from([
+                ("HOME".to_owned(), "/home/ann".to_owned()),
+                ("PATH".to_owned(), "/opt/bin".to_owned()),
+                ("TOKEN".to_owned(), "dflt".to_owned()),
+            ])
+        );
+        let user = launch_spec(&source(Client::ClaudeCode, Scope::User, None), &e, &base).unwrap();
+        assert_eq!(user.cwd, PathBuf::from("/home/ann"));
+        // Claude Desktop documents no expansion: taken literally.
+        let desktop =
+            launch_spec(&source(Client::ClaudeDesktop, Scope::User, None), &e, &base).unwrap();
+        assert_eq!(desktop.args[2], "${HOME}/data");
+        assert_eq!(desktop.cwd, PathBuf::from("/home/ann"));
+    }
+
+    #[test]
+    fn entries_that_cannot_be_launched_say_why() {
+        let base = BTreeMap::new();
+        let src = source(Client::ClaudeCode, Scope::User, None);
+        let t = |raw| target(&src, &entry(raw), &base);
+        assert_eq!(
+            t(serde_json::json!({"args": []})),
+            Err(SpecError::MissingCommand)
+        );
+        assert_eq!(
+            t(serde_json::json!({"type": "http"})),
+            Err(SpecError::MissingUrl)
+        );
+        assert!(matches!(
+            t(serde_json::json!({"type": "sse", "url": "ftp://x/sse"})),
+            Err(SpecError::InvalidUrl { .. })
+        ));
+        assert!(matches!(
+            t(serde_json::json!({"type": "ws", "url": "ws://x"})),
+            Err(SpecError::NotTestable(_))
+        ));
+        assert_eq!(
+            t(serde_json::json!({"type": "http", "url": "https://x/mcp", "headers": {"A": "b"}})),
+            Ok(Target::Remote(RemoteSpec {
+                transport: Transport::Http,
+                url: "https://x/mcp".into(),
+                headers: BTreeMap::from([("A".to_owned(), "b".to_owned())]),
+            }))
+        );
+    }
 
     #[test]
     fn expansion_follows_claude_code() {
