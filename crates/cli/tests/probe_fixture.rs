@@ -359,3 +359,19 @@ fn all_discovered_files_are_tested_and_disabled_servers_are_not() {
             .all(|r| r["path"].as_str().is_some() && r["duration_ms"].is_u64())
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_script_whose_interpreter_is_missing_says_so() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let script = sb.write("work/server.py", "#!/nonexistent/python3\nprint('hi')\n");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = write_config(&sb, &json!({ "py": { "command": script } }));
+    let (code, results) = run_test(&sb, &config, &[]);
+    assert_eq!(code, 1);
+    let r = result(&results, "py");
+    assert_eq!(findings(r), [("command-not-found".into(), "error".into())]);
+    let msg = r["findings"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("/nonexistent/python3"), "{msg}");
+}

@@ -164,3 +164,33 @@ fn cancelling_stops_running_probes_and_skips_waiting_ones() {
     }
     assert_eq!(processes_with(&m), 0);
 }
+
+#[test]
+fn dropping_a_probe_midway_kills_its_server() {
+    let sb = Sandbox::new();
+    let m = marker("drop");
+    let Ok(Target::Stdio(spec)) = silent(&sb, "s", &m).target else {
+        unreachable!()
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let cancel = CancellationToken::new();
+    rt.block_on(async {
+        let probe = mcpconf_core::probe::stdio::probe(
+            "s",
+            &spec,
+            Duration::from_secs(600),
+            ShutdownPolicy::default(),
+            &cancel,
+        );
+        // The caller gives up (e.g. the app's window closed): the future is dropped unfinished.
+        let gave_up = tokio::time::timeout(Duration::from_millis(200), probe).await;
+        assert!(gave_up.is_err());
+    });
+    // SIGKILL was sent from Drop; the kernel finishes the job before the pids go away.
+    drop(rt);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while processes_with(&m) > 0 {
+        assert!(std::time::Instant::now() < deadline, "left behind");
+        std::thread::yield_now();
+    }
+}

@@ -65,6 +65,18 @@ pub fn spawn_error(server: &str, spec: &LaunchSpec, e: &SpawnError) -> Finding {
             path.display(),
             path.display()
         )),
+        SpawnError::MissingInterpreter { path, interpreter } => Finding::error(
+            Code::CommandNotFound,
+            format!(
+                "\"{server}\" could not be started: {} is a script for {interpreter}, which does \
+                 not exist on this computer.",
+                path.display()
+            ),
+        )
+        .with_fix(format!(
+            "Install the interpreter, or set \"command\" to one that exists with {} as the first argument.",
+            path.display()
+        )),
         SpawnError::MissingWorkingDir { cwd } => Finding::error(
             Code::CommandNotFound,
             format!(
@@ -1137,6 +1149,39 @@ mod tests {
         for (text, want) in cases {
             assert_eq!(read(text), want, "{text}");
         }
+    }
+
+    #[test]
+    fn a_first_npx_start_that_times_out_is_called_a_download() {
+        let spec = LaunchSpec {
+            program: "/usr/local/bin/npx".into(),
+            args: vec!["-y".into(), "@scope/server".into()],
+            env: BTreeMap::new(),
+            cwd: "/".into(),
+        };
+        let tap = TapLog::default();
+        let ctx = StdioContext {
+            server: "s",
+            spec: &spec,
+            timeout: Duration::from_secs(30),
+            exit: None,
+            stderr: "",
+            stderr_total: 0,
+            tap: &tap,
+        };
+        let f = stdio_failure(&ctx, &Learned::default(), None);
+        assert_eq!(f[0].code, Code::HandshakeTimeout);
+        assert!(
+            f[0].message.contains("still downloading"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[0].fix
+                .as_deref()
+                .unwrap_or("")
+                .contains("once in a terminal")
+        );
     }
 
     #[test]

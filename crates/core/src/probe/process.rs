@@ -43,6 +43,8 @@ pub enum SpawnError {
     },
     #[error("{} cannot be run: {reason}", .path.display())]
     PermissionDenied { path: PathBuf, reason: String },
+    #[error("{} names the interpreter {interpreter} in its first line, which does not exist", .path.display())]
+    MissingInterpreter { path: PathBuf, interpreter: String },
     #[error("the working folder {} does not exist", .cwd.display())]
     MissingWorkingDir { cwd: PathBuf },
     #[error("{} could not be started: {source}", .path.display())]
@@ -181,6 +183,17 @@ fn check_runnable(
     Ok(path.to_owned())
 }
 
+/// The interpreter a script's `#!` line names.
+fn shebang(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let mut head = [0u8; 256];
+    let n = std::fs::File::open(path).ok()?.read(&mut head).ok()?;
+    let line = head[..n].split(|b| *b == b'\n').next()?;
+    let rest = line.strip_prefix(b"#!")?;
+    let text = String::from_utf8_lossy(rest);
+    text.split_whitespace().next().map(str::to_owned)
+}
+
 /// The last bytes a server wrote to stderr, plus how much it wrote in total.
 #[derive(Debug, Clone, Default)]
 pub struct StderrLog(Arc<Mutex<Ring>>);
@@ -306,9 +319,16 @@ impl ServerProcess {
         }
         cmd.wrap(process_wrap::tokio::KillOnDrop);
         let mut child = cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => SpawnError::NotFound {
-                program: spec.program.clone(),
-                searched: Vec::new(),
+            // The file is there (resolved above), so what is missing is its `#!` interpreter.
+            std::io::ErrorKind::NotFound => match shebang(&path) {
+                Some(interpreter) => SpawnError::MissingInterpreter {
+                    path: path.clone(),
+                    interpreter,
+                },
+                None => SpawnError::NotFound {
+                    program: spec.program.clone(),
+                    searched: Vec::new(),
+                },
             },
             std::io::ErrorKind::PermissionDenied => SpawnError::PermissionDenied {
                 path: path.clone(),
