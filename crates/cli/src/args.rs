@@ -57,6 +57,13 @@ pub enum ScopeArg {
 }
 
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsArg {
+    Windows,
+    Macos,
+    Linux,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportArg {
     Stdio,
     Http,
@@ -104,6 +111,26 @@ pub enum Command {
     },
     /// Add servers from a pasted snippet (a README's JSON, a `claude mcp add` line, an `npx` line).
     Import(ImportArgs),
+    /// Find what would keep servers from starting, without starting them.
+    Doctor {
+        /// Check the files as they would work on this system (default: this one).
+        #[arg(long, value_enum)]
+        target_os: Option<OsArg>,
+    },
+    /// Apply the mechanical fixes `doctor` offers (a backup is made first).
+    Fix {
+        /// Only this server.
+        #[arg(long)]
+        server: Option<String>,
+        /// Every server.
+        #[arg(long)]
+        all: bool,
+        /// Show what would change; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long, value_enum)]
+        target_os: Option<OsArg>,
+    },
     /// Test-launch servers as the client would and speak MCP with them; says why one fails.
     Test(TestArgs),
     /// Backups made before every write: list, show, diff, restore.

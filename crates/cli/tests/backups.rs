@@ -97,3 +97,43 @@ fn backups_are_found_without_config_and_missing_ids_are_clear() {
         stderr(&out)
     );
 }
+
+#[test]
+fn raw_saves_validate_and_detect_changes_made_elsewhere() {
+    use mcpconf_core::workspace::Workspace;
+    let sb = Sandbox::new();
+    let path = sb.write("work/.mcp.json", "{\n  \"mcpServers\": {}\n}\n");
+    let host = mcpconf_core::host::Host {
+        os: mcpconf_core::host::Os::current(),
+        home: sb.home().to_string_lossy().into_owned(),
+        vars: [(
+            "MCPCONF_DATA_DIR".to_string(),
+            sb.data().to_string_lossy().into_owned(),
+        )]
+        .into_iter()
+        .collect(),
+    };
+    let ws = Workspace::new(host, Box::new(mcpconf_core::discovery::RealFs), sb.work());
+    let raw = ws.raw(&path).unwrap();
+    // Invalid text is refused with its position; the file is untouched.
+    let err = ws
+        .save_raw(&path, "{\n  \"mcpServers\": {,}\n}", Some(&raw.hash))
+        .unwrap_err();
+    assert!(err.to_string().contains("line 2"), "{err}");
+    let err = ws
+        .save_raw(&path, "{\"mcpServers\": []}", Some(&raw.hash))
+        .unwrap_err();
+    assert_eq!(err.code(), mcpconf_core::ErrorCode::InvalidShape);
+    // Someone else writes: the raw save is a conflict.
+    std::fs::write(&path, "{\"mcpServers\": {\"x\": {\"command\": \"y\"}}}").unwrap();
+    let err = ws
+        .save_raw(&path, "{\"mcpServers\": {}}", Some(&raw.hash))
+        .unwrap_err();
+    assert_eq!(err.code(), mcpconf_core::ErrorCode::Conflict);
+    // Reload and save: works, with a backup of what was there.
+    let raw = ws.raw(&path).unwrap();
+    let out = ws
+        .save_raw(&path, "{\"mcpServers\": {}, \"note\": 1}", Some(&raw.hash))
+        .unwrap();
+    assert!(out.written && out.backup.is_some());
+}

@@ -95,6 +95,9 @@ pub enum Error {
 }
 
 fn join_conflicts(c: &[Conflict]) -> String {
+    if c.is_empty() {
+        return "the file was changed by another program after you opened it".into();
+    }
     c.iter()
         .map(ToString::to_string)
         .collect::<Vec<_>>()

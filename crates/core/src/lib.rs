@@ -3,20 +3,31 @@
 //! shells over this crate. See ARCHITECTURE.md for the map and the invariants.
 
 pub mod backup;
+pub mod catalog;
+pub mod clientenv;
 pub mod diff;
 pub mod discovery;
+pub mod doctor;
 pub mod document;
 pub mod edit;
 pub mod error;
 pub mod fsio;
 pub mod host;
+pub mod import;
 pub mod json;
 pub mod lock;
+pub mod logs;
 pub mod model;
 pub mod parking;
+pub mod platform;
 pub mod probe;
+pub mod process;
+pub mod resolve;
+pub mod running;
 pub mod save;
+pub mod sensitive;
 pub mod settings;
+pub mod watch;
 pub mod workspace;
 
 pub use error::{Error, ErrorCode, Result};

@@ -344,6 +344,34 @@ impl ServerSpec {
     }
 }
 
+/// Fit a pasted entry to the client it is added to, keeping every key the paste had:
+/// Claude Desktop has no `type` (a stdio one is dropped); Claude Code gets a `type` first, as
+/// `claude mcp add` writes it (it rejects a `url` without one; `sse` when the URL ends in `/sse`).
+pub fn fit_pasted(entry: &Map<String, Value>, dialect: Dialect) -> Value {
+    let mut map = entry.clone();
+    match dialect {
+        Dialect::Desktop => {
+            if map.get("type").and_then(Value::as_str) == Some("stdio") {
+                map.shift_remove("type");
+            }
+        }
+        Dialect::ClaudeCode => {
+            if !map.contains_key("type") {
+                let t = match map.get("url").and_then(Value::as_str) {
+                    _ if map.contains_key("command") => Some("stdio"),
+                    Some(url) if url.trim_end_matches('/').ends_with("/sse") => Some("sse"),
+                    Some(_) => Some("http"),
+                    None => None,
+                };
+                if let Some(t) = t {
+                    map.shift_insert(0, "type".into(), Value::String(t.into()));
+                }
+            }
+        }
+    }
+    Value::Object(map)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -426,6 +454,30 @@ mod tests {
         assert_eq!(
             remote.merge_into(None, Dialect::ClaudeCode),
             json!({"type": "http", "url": "https://x/mcp", "headers": {"Authorization": "Bearer t"}})
+        );
+    }
+
+    #[test]
+    fn pasted_entries_fit_the_client() {
+        let m = |v: Value| v.as_object().unwrap().clone();
+        assert_eq!(
+            fit_pasted(
+                &m(json!({"type": "stdio", "command": "x", "autoApprove": []})),
+                Dialect::Desktop
+            ),
+            json!({"command": "x", "autoApprove": []})
+        );
+        assert_eq!(
+            fit_pasted(&m(json!({"url": "https://h/sse/"})), Dialect::ClaudeCode),
+            json!({"type": "sse", "url": "https://h/sse/"})
+        );
+        assert_eq!(
+            serde_json::to_string(&fit_pasted(
+                &m(json!({"command": "x"})),
+                Dialect::ClaudeCode
+            ))
+            .unwrap(),
+            r#"{"type":"stdio","command":"x"}"#
         );
     }
 

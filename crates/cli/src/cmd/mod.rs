@@ -1,6 +1,8 @@
 //! One module per command family; each is a few lines over the core.
 
 mod backup;
+mod doctor;
+mod import;
 mod list;
 mod server;
 mod test;
@@ -69,9 +71,16 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Remove { name, target } => server::remove(&ws, &g, &target, &name),
         Command::Enable { name, target } => server::set_enabled(&ws, &g, &target, &name, true),
         Command::Disable { name, target } => server::set_enabled(&ws, &g, &target, &name, false),
-        Command::Import(_) => Err(CliError::Usage("import is not built yet".into())),
+        Command::Import(a) => import::run(&ws, &g, a),
         Command::Test(a) => test::run(&ws, &g, &a),
         Command::Backup { action } => backup::run(&ws, &g, action),
+        Command::Doctor { target_os } => doctor::doctor(&ws, &g, target_os),
+        Command::Fix {
+            server,
+            all,
+            dry_run,
+            target_os,
+        } => doctor::fix(&ws, &g, server.as_deref(), all, dry_run, target_os),
     }
 }
 

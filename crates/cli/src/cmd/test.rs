@@ -3,9 +3,12 @@
 use super::{CliError, CmdResult};
 use crate::args::{Global, TestArgs};
 use crate::out;
+use mcpconf_core::clientenv::{self, ShellMode};
+use mcpconf_core::discovery::Client;
 use mcpconf_core::probe::spec::default_base_env;
 use mcpconf_core::probe::{ProbeRequest, ProbeResult, RunOptions, Severity, Status, run_blocking};
 use mcpconf_core::workspace::Workspace;
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -21,7 +24,7 @@ pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
         Some(path) => ws.list_file(path, None)?,
         None => ws.list(),
     };
-    let base_env = default_base_env();
+    let mut envs: BTreeMap<Client, BTreeMap<String, String>> = BTreeMap::new();
     let mut reqs = Vec::new();
     for l in &listings {
         if let Some(e) = &l.error {
@@ -31,7 +34,10 @@ pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
         }
         for s in &l.servers {
             if s.enabled && a.server.as_ref().is_none_or(|n| *n == s.name) {
-                reqs.push(ProbeRequest::from_entry(&l.source, s, &base_env));
+                let base = envs
+                    .entry(l.source.client)
+                    .or_insert_with(|| base_env(ws, l.source.client));
+                reqs.push(ProbeRequest::from_entry(&l.source, s, base));
             }
         }
     }
@@ -63,6 +69,22 @@ pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The variables a client passes on to its servers. Claude Code runs in a terminal like this
+/// one, so ours stand in for its own; Claude Desktop is started by the desktop (macOS: launchd's
+/// bare PATH), which `clientenv` models.
+fn base_env(ws: &Workspace, client: Client) -> BTreeMap<String, String> {
+    match client {
+        Client::ClaudeCode => default_base_env(),
+        Client::ClaudeDesktop => {
+            let ours: BTreeMap<String, String> = std::env::vars().collect();
+            clientenv::client_env(client, &ws.host, &ours, &|mode: ShellMode| {
+                clientenv::shell_env(&ws.host, mode)
+            })
+            .server_env(&Default::default())
+        }
+    }
 }
 
 struct Paint {

@@ -1,0 +1,190 @@
+//! Recognises which kind of config a parsed JSON object is, and pulls the
+//! server entries out of it.
+
+use serde_json::{Map, Value};
+
+use super::error::ImportError;
+use super::node::Node;
+use super::notes::{Notes, given_twice};
+
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct FoundServer {
+    pub name: Option<String>,
+    pub entry: Map<String, Value>,
+    /// Where the server's name (or its object, when unnamed) is written.
+    pub line: Option<usize>,
+}
+
+pub(super) struct Found {
+    pub detected: &'static str,
+    pub servers: Vec<FoundServer>,
+}
+
+/// Finds the lines where a key is written, for messages.
+pub(super) type KeyLines<'a> = dyn Fn(&str) -> Vec<usize> + 'a;
+
+/// Keys only a server entry has; their presence without "command" or "url"
+/// means an incomplete entry rather than some unrelated JSON.
+const ENTRY_KEYS: &[&str] = &["args", "env", "type", "headers", "cwd", "transport"];
+
+pub(super) fn interpret(
+    mut pairs: Vec<(String, Node)>,
+    key_lines: &KeyLines<'_>,
+    line: usize,
+    notes: &mut Notes,
+) -> Result<Found, ImportError> {
+    if let Some(servers) = take(&mut pairs, "mcpServers") {
+        let servers = section(servers, "mcpServers", key_lines, line, notes)?;
+        return Ok(found("mcpServers-object", servers));
+    }
+    // VS Code keeps its servers under "mcp" in settings.json and under
+    // "servers" in .vscode/mcp.json.
+    if let Some(Node::Object(mut mcp)) = take(&mut pairs, "mcp")
+        && let Some(servers) = take(&mut mcp, "servers")
+    {
+        let servers = section(servers, "servers", key_lines, line, notes)?;
+        return Ok(found("servers-map", servers));
+    }
+    if let Some(servers @ Node::Object(_)) = take(&mut pairs, "servers") {
+        let servers = section(servers, "servers", key_lines, line, notes)?;
+        return Ok(found("servers-map", servers));
+    }
+    if is_entry(&pairs) {
+        let entry = to_entry(pairs, None, notes);
+        let server = FoundServer {
+            name: None,
+            entry,
+            line: Some(line),
+        };
+        return Ok(found("bare-entry", vec![server]));
+    }
+    let all_objects = pairs
+        .iter()
+        .all(|(_, node)| matches!(node, Node::Object(_)));
+    let any_entry = pairs
+        .iter()
+        .any(|(_, node)| matches!(node, Node::Object(fields) if is_entry(fields)));
+    if !pairs.is_empty() && all_objects && any_entry {
+        let servers = named_servers(pairs, key_lines, notes)?;
+        return Ok(found("named-entry", servers));
+    }
+    if pairs
+        .iter()
+        .any(|(key, _)| ENTRY_KEYS.contains(&key.as_str()))
+    {
+        return Err(ImportError::NotAServer { name: None, line });
+    }
+    Err(ImportError::Unrecognised {
+        line,
+        message: format!(
+            "The JSON on line {line} isn't a server config: it has no \"mcpServers\" section, \
+             and it isn't a server entry with \"command\" or \"url\". Copy the block that \
+             starts with \"mcpServers\" or with the server's name."
+        ),
+    })
+}
+
+fn found(detected: &'static str, servers: Vec<FoundServer>) -> Found {
+    Found { detected, servers }
+}
+
+/// Removes and returns the last value under `key` (the one a JSON reader would use).
+fn take(pairs: &mut Vec<(String, Node)>, key: &str) -> Option<Node> {
+    let index = pairs.iter().rposition(|(k, _)| k == key)?;
+    Some(pairs.remove(index).1)
+}
+
+fn is_entry(fields: &[(String, Node)]) -> bool {
+    fields
+        .iter()
+        .any(|(key, _)| key == "command" || key == "url")
+}
+
+fn section(
+    node: Node,
+    name: &str,
+    key_lines: &KeyLines<'_>,
+    object_line: usize,
+    notes: &mut Notes,
+) -> Result<Vec<FoundServer>, ImportError> {
+    let line = key_lines(name).last().copied().unwrap_or(object_line);
+    let Node::Object(pairs) = node else {
+        return Err(ImportError::Unrecognised {
+            line,
+            message: format!(
+                "\"{name}\" on line {line} should be a {{ }} block of servers, but it is {}.",
+                node.kind()
+            ),
+        });
+    };
+    if pairs.is_empty() {
+        return Err(ImportError::NoServers {
+            section: name.to_owned(),
+            line,
+        });
+    }
+    named_servers(pairs, key_lines, notes)
+}
+
+fn named_servers(
+    pairs: Vec<(String, Node)>,
+    key_lines: &KeyLines<'_>,
+    notes: &mut Notes,
+) -> Result<Vec<FoundServer>, ImportError> {
+    // Later duplicates win before anything is checked, so a broken first copy
+    // that the user already replaced doesn't cause an error.
+    let mut unique: Vec<(String, Node)> = Vec::new();
+    for (name, node) in pairs {
+        if let Some(index) = unique.iter().position(|(seen, _)| *seen == name) {
+            unique.remove(index);
+            notes.say(given_twice(&name, &key_lines(&name)));
+        }
+        unique.push((name, node));
+    }
+    let mut servers = Vec::new();
+    for (name, node) in unique {
+        let line = key_lines(&name).last().copied();
+        let Node::Object(fields) = node else {
+            return Err(ImportError::Unrecognised {
+                line: line.unwrap_or(1),
+                message: format!(
+                    "The server \"{name}\"{} should be a {{ }} block with \"command\" or \"url\", but it is {}.",
+                    line.map(|l| format!(" on line {l}")).unwrap_or_default(),
+                    node.kind()
+                ),
+            });
+        };
+        if !is_entry(&fields) {
+            return Err(ImportError::NotAServer {
+                name: Some(name),
+                line: line.unwrap_or(1),
+            });
+        }
+        let entry = to_entry(fields, Some(&name), notes);
+        servers.push(FoundServer {
+            name: Some(name),
+            entry,
+            line,
+        });
+    }
+    Ok(servers)
+}
+
+fn to_entry(
+    fields: Vec<(String, Node)>,
+    name: Option<&str>,
+    notes: &mut Notes,
+) -> Map<String, Value> {
+    let mut entry = Map::new();
+    for (key, node) in fields {
+        if entry.contains_key(&key) {
+            let who = name.map_or_else(
+                || "The server".to_owned(),
+                |n| format!("The server \"{n}\""),
+            );
+            notes.say(format!("{who} sets \"{key}\" twice; kept the later value."));
+        }
+        entry.insert(key, node.into_value());
+    }
+    entry
+}
