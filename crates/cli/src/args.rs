@@ -131,6 +131,8 @@ pub enum Command {
         #[arg(long, value_enum)]
         target_os: Option<OsArg>,
     },
+    /// Test-launch servers as the client would and speak MCP with them; says why one fails.
+    Test(TestArgs),
     /// Backups made before every write: list, show, diff, restore.
     Backup {
         #[command(subcommand)]
@@ -262,6 +264,16 @@ pub struct EditArgs {
     /// Replace the command and its arguments (after `--`).
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct TestArgs {
+    /// Test only the server(s) with this name.
+    #[arg(long, value_name = "NAME")]
+    pub server: Option<String>,
+    /// Seconds each server gets to start and answer (like Claude Code's MCP_TIMEOUT).
+    #[arg(long, value_name = "SECS", default_value = "30")]
+    pub timeout: f64,
 }
 
 #[derive(Args, Debug)]

@@ -20,6 +20,7 @@ pub mod logs;
 pub mod model;
 pub mod parking;
 pub mod platform;
+pub mod probe;
 pub mod process;
 pub mod resolve;
 pub mod running;

@@ -7,6 +7,7 @@ mod import;
 mod list;
 pub mod secret;
 mod server;
+mod test;
 
 use crate::args::{Cli, ClientArg, Command, ScopeArg, Target};
 use mcpconf_core::ErrorCode;
@@ -82,6 +83,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Enable { name, target } => server::set_enabled(&ws, &g, &target, &name, true),
         Command::Disable { name, target } => server::set_enabled(&ws, &g, &target, &name, false),
         Command::Import(a) => import::run(&ws, &g, a),
+        Command::Test(a) => test::run(&ws, &g, &a),
         Command::Backup { action } => backup::run(&ws, &g, action),
         Command::Doctor { target_os } => doctor::doctor(&ws, &g, target_os),
         Command::Fix {

@@ -1,0 +1,187 @@
+//! `mcpconf test`: test-launch every enabled server (of one file, or of all files found).
+
+use super::{CliError, CmdResult};
+use crate::args::{Global, TestArgs};
+use crate::out;
+use mcpconf_core::clientenv::{self, ShellMode};
+use mcpconf_core::discovery::Client;
+use mcpconf_core::probe::spec::default_base_env;
+use mcpconf_core::probe::{ProbeRequest, ProbeResult, RunOptions, Severity, Status, run_blocking};
+use mcpconf_core::workspace::Workspace;
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::time::Duration;
+
+pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
+    if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 3600.0) {
+        return Err(CliError::Usage(format!(
+            "--timeout {}: give a number of seconds between 0 and 3600",
+            a.timeout
+        )));
+    }
+    let listings = match &g.config {
+        Some(path) => ws.list_file(path, None)?,
+        None => ws.list(),
+    };
+    let mut envs: BTreeMap<Client, BTreeMap<String, String>> = BTreeMap::new();
+    let mut reqs = Vec::new();
+    for l in &listings {
+        if let Some(e) = &l.error {
+            // Not a test failure of a server: `mcpconf doctor` reports unreadable files.
+            eprintln!("note: skipped {}: {}", out::path(&l.source.path), e.message);
+            continue;
+        }
+        for s in &l.servers {
+            if s.enabled && a.server.as_ref().is_none_or(|n| *n == s.name) {
+                let base = envs
+                    .entry(l.source.client)
+                    .or_insert_with(|| base_env(ws, l.source.client));
+                reqs.push(ProbeRequest::from_entry(&l.source, s, base));
+            }
+        }
+    }
+    if let (Some(name), true) = (&a.server, reqs.is_empty()) {
+        return Err(CliError::Usage(format!(
+            "there is no enabled server named \"{name}\"{}",
+            g.config
+                .as_ref()
+                .map(|p| format!(" in {}", p.display()))
+                .unwrap_or_default()
+        )));
+    }
+    let opts = RunOptions {
+        timeout: Duration::from_secs_f64(a.timeout),
+        ..RunOptions::default()
+    };
+    let results = run_blocking(reqs, opts, None, true).map_err(|e| {
+        CliError::Core(mcpconf_core::Error::invalid_input(format!(
+            "could not start the test runner: {e}"
+        )))
+    })?;
+    if g.json {
+        out::json(&serde_json::json!({ "results": results }));
+    } else {
+        table(&results);
+    }
+    Ok(if results.iter().any(|r| r.status == Status::Error) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The variables a client passes on to its servers. Claude Code runs in a terminal like this
+/// one, so ours stand in for its own; Claude Desktop is started by the desktop (macOS: launchd's
+/// bare PATH), which `clientenv` models.
+fn base_env(ws: &Workspace, client: Client) -> BTreeMap<String, String> {
+    match client {
+        Client::ClaudeCode => default_base_env(),
+        Client::ClaudeDesktop => {
+            let ours: BTreeMap<String, String> = std::env::vars().collect();
+            clientenv::client_env(client, &ws.host, &ours, &|mode: ShellMode| {
+                clientenv::shell_env(&ws.host, mode)
+            })
+            .server_env(&Default::default())
+        }
+    }
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+    fn light(&self, s: Status) -> String {
+        match s {
+            Status::Ok => self.wrap("32", "✔"),
+            Status::Warning => self.wrap("33", "▲"),
+            Status::Error => self.wrap("31", "✘"),
+        }
+    }
+    fn dim(&self, s: &str) -> String {
+        self.wrap("2", s)
+    }
+}
+
+fn table(results: &[ProbeResult]) {
+    if results.is_empty() {
+        outln!("No enabled servers to test.");
+        return;
+    }
+    let paint = Paint {
+        on: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let width = results
+        .iter()
+        .map(|r| r.server.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut last_file: Option<(String, &str)> = None;
+    for r in results {
+        let file = (out::path(&r.path), r.scope.as_str());
+        if last_file.as_ref() != Some(&file) {
+            if last_file.is_some() {
+                outln!();
+            }
+            outln!("{} · {}  {}", r.client.label(), file.1, paint.dim(&file.0));
+            last_file = Some(file);
+        }
+        let summary = match r.status {
+            Status::Error => r
+                .findings
+                .iter()
+                .find(|f| f.severity == Severity::Error)
+                .map(|f| f.code.as_str().to_owned())
+                .unwrap_or_default(),
+            _ => format!(
+                "{} tool{}",
+                r.tools.len(),
+                if r.tools.len() == 1 { "" } else { "s" }
+            ),
+        };
+        outln!(
+            "  {} {:width$}  {summary}  {}",
+            paint.light(r.status),
+            r.server,
+            paint.dim(&format!("{} · {} ms", r.transport.as_str(), r.duration_ms))
+        );
+        for f in r.findings.iter().filter(|f| f.severity > Severity::Info) {
+            outln!("      {}", f.message);
+            if let Some(fix) = &f.fix {
+                outln!("      {} {fix}", paint.dim("fix:"));
+            }
+        }
+        if r.status == Status::Error && !r.stderr_tail.is_empty() {
+            outln!("      {}", paint.dim("stderr (last lines):"));
+            for line in r
+                .stderr_tail
+                .lines()
+                .rev()
+                .take(5)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                outln!("        {}", paint.dim(line));
+            }
+        }
+    }
+    let count = |s: Status| results.iter().filter(|r| r.status == s).count();
+    outln!();
+    outln!(
+        "{} server{} tested: {} work, {} with warnings, {} fail.",
+        results.len(),
+        if results.len() == 1 { "" } else { "s" },
+        count(Status::Ok),
+        count(Status::Warning),
+        count(Status::Error)
+    );
+}
