@@ -12,8 +12,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 
-use mcpconf_core::probe::process::{LaunchSpec, ShutdownPolicy};
 use mcpconf_core::probe::spec::default_base_env;
+use mcpconf_core::process::server::{LaunchSpec, ShutdownPolicy};
 use mcpconf_testkit::{Sandbox, peers};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;

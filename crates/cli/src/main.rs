@@ -7,6 +7,8 @@
 //!
 //! `MCPCONF_LOG=debug` (or error/warn/info/trace) writes log lines to stderr.
 
+#![warn(clippy::disallowed_methods)] // only mcpconf_core::process starts processes
+
 /// `println!` that does not panic when the reader went away (`mcpconf list | head`).
 macro_rules! outln {
     ($($t:tt)*) => {{

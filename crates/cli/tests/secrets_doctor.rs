@@ -63,3 +63,54 @@ fn fix_moves_a_plaintext_token_to_the_keychain_and_doctor_never_prints_it() {
         );
     }
 }
+
+#[test]
+fn a_server_that_prints_its_secret_does_not_leak_it_through_test() {
+    require_keyring();
+    let sb = Sandbox::new();
+    let value = "sk-ant-api03-L3akyT0kenThatMustNeverBeShown0123";
+    let script = sb.write(
+        "work/leaky.js",
+        "console.error('starting with token ' + process.env.API_TOKEN); process.exit(3);\n",
+    );
+    let cfg = sb.write(
+        "work/.mcp.json",
+        format!(
+            r#"{{"mcpServers": {{"leaky": {{"type": "stdio", "command": "node", "args": ["{}"], "env": {{"API_TOKEN": "placeholder"}}}}}}}}"#,
+            script.display()
+        ),
+    );
+    let cfg_s = cfg.to_str().unwrap();
+    set_secret(&sb, "leaky-token", value);
+    run_ok(
+        &sb,
+        &[
+            "secret",
+            "use",
+            "leaky-token",
+            "--server",
+            "leaky",
+            "--env",
+            "API_TOKEN",
+            "--config",
+            cfg_s,
+        ],
+    );
+    assert!(
+        std::fs::read_to_string(&cfg).unwrap().contains(value),
+        "bound value injected"
+    );
+    for args in [
+        &["--json", "test", "--config", cfg_s][..],
+        &["test", "--config", cfg_s][..],
+    ] {
+        let o = run(&sb, args);
+        let text = format!("{}{}", stdout(&o), stderr(&o));
+        assert_eq!(o.status.code(), Some(1), "{text}");
+        assert!(
+            text.contains("starting with token"),
+            "the stderr tail is shown: {text}"
+        );
+        assert!(!text.contains(value), "{args:?} leaked the secret: {text}");
+    }
+}

@@ -2,6 +2,8 @@
 //! Claude Code. No UI and no Tauri here: the CLI (`crates/cli`) and the app (`src-tauri`) are thin
 //! shells over this crate. See ARCHITECTURE.md for the map and the invariants.
 
+#![warn(clippy::disallowed_methods)] // only `process` starts processes
+
 pub mod backup;
 pub mod catalog;
 pub mod clientenv;

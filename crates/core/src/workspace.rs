@@ -501,6 +501,21 @@ impl Workspace {
         }
     }
 
+    /// Remove the values of keychain-bound secrets from what a probed server printed (its stderr
+    /// and the messages quoting it), before it is shown or stored.
+    pub fn scrub_results(&self, results: &mut [crate::probe::ProbeResult]) {
+        for r in results {
+            let known = self.secrets.known_values(&r.path);
+            if known.is_empty() {
+                continue;
+            }
+            r.stderr_tail = crate::secrets::redact::scrub(&r.stderr_tail, &known);
+            for f in &mut r.findings {
+                f.message = crate::secrets::redact::scrub(&f.message, &known);
+            }
+        }
+    }
+
     /// Everything, for `mcpconf list` and the app's overview.
     pub fn list(&self) -> Vec<Listing> {
         self.sources().iter().map(|s| self.read_source(s)).collect()

@@ -7,11 +7,11 @@
 
 use mcpconf_core::discovery::Client;
 use mcpconf_core::model::Transport;
-use mcpconf_core::probe::process::{LaunchSpec, ShutdownPolicy};
 use mcpconf_core::probe::spec::{SpecError, Target, default_base_env};
 use mcpconf_core::probe::{
     Code, ProbeRequest, ProbeResult, Progress, RunOptions, Status, run_all, run_blocking,
 };
+use mcpconf_core::process::server::{LaunchSpec, ShutdownPolicy};
 use mcpconf_core::workspace::Scope;
 use mcpconf_testkit::Sandbox;
 use std::sync::{Arc, Mutex};

@@ -10,7 +10,7 @@ use super::CmdResult;
 use crate::args::ExecArgs;
 use mcpconf_core::secrets::exec::{SecretEnv, resolve};
 use mcpconf_core::secrets::store::Keychain;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 
 /// Exit code when the command cannot be started (as shells use it).
 const CANNOT_START: u8 = 127;
@@ -27,32 +27,12 @@ pub fn run(a: ExecArgs) -> CmdResult {
         ));
     };
     let env = resolve(&Keychain::system(), &specs).map_err(mcpconf_core::Error::from)?;
-    let mut cmd = Command::new(program);
-    cmd.args(args);
-    for (var, value) in &env {
-        cmd.env(var, value.expose());
-    }
-    start(cmd, program)
-}
-
-#[cfg(unix)]
-fn start(mut cmd: Command, program: &str) -> CmdResult {
-    use std::os::unix::process::CommandExt;
-    // Only returns when the exec failed.
-    let err = cmd.exec();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(var, value)| (var.clone(), value.expose().to_owned()))
+        .collect();
+    // Only returns when the command could not be started.
+    let err = mcpconf_core::process::exec_replace(program, args, &env);
     eprintln!("error: could not start \"{program}\": {err}");
     Ok(ExitCode::from(CANNOT_START))
-}
-
-#[cfg(windows)]
-fn start(mut cmd: Command, program: &str) -> CmdResult {
-    // stdin, stdout and stderr are inherited: the client talks to the server through them.
-    match cmd.status() {
-        // The full 32-bit exit code, which ExitCode cannot carry.
-        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
-        Err(err) => {
-            eprintln!("error: could not start \"{program}\": {err}");
-            Ok(ExitCode::from(CANNOT_START))
-        }
-    }
 }

@@ -54,11 +54,12 @@ pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
         timeout: Duration::from_secs_f64(a.timeout),
         ..RunOptions::default()
     };
-    let results = run_blocking(reqs, opts, None, true).map_err(|e| {
+    let mut results = run_blocking(reqs, opts, None, true).map_err(|e| {
         CliError::Core(mcpconf_core::Error::invalid_input(format!(
             "could not start the test runner: {e}"
         )))
     })?;
+    ws.scrub_results(&mut results);
     if g.json {
         out::json(&serde_json::json!({ "results": results }));
     } else {

@@ -5,9 +5,9 @@
 //! Python, uv); each is tested against real-looking samples in this file's tests.
 
 use super::handshake::{Learned, Step, TalkError};
-use super::process::{LaunchSpec, SpawnError};
 use super::stdio::{TapLog, shorten};
 use super::{Code, Finding, valid_tool_name};
+use crate::process::server::{LaunchSpec, SpawnError};
 use rmcp::service::ClientInitializeError;
 use std::path::Path;
 use std::process::ExitStatus;

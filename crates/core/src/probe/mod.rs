@@ -14,7 +14,6 @@
 pub mod diagnose;
 pub mod handshake;
 pub mod http;
-pub mod process;
 pub mod run;
 pub mod spec;
 pub mod sse;
@@ -26,7 +25,7 @@ use crate::workspace::Scope;
 use serde::Serialize;
 use std::path::PathBuf;
 
-pub use process::LaunchSpec;
+pub use crate::process::server::LaunchSpec;
 pub use run::{ProbeRequest, Progress, RunOptions, run_all, run_blocking};
 pub use spec::{RemoteSpec, Target};
 

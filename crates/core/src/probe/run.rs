@@ -1,11 +1,11 @@
 //! Probe many servers at once: at most `concurrency` at a time, each with its own timeout, with
 //! a progress report per server (the app's status lights) and cancellation.
 
-use super::process::ShutdownPolicy;
 use super::spec::{self, SpecError, Target};
 use super::{Code, Finding, ProbeResult, ServerInfo, Status, diagnose, http, stdio};
 use crate::discovery::Client;
 use crate::model::Transport;
+use crate::process::server::ShutdownPolicy;
 use crate::workspace::{Scope, ServerEntry, Source};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -10,9 +10,9 @@
 //! passes, so a better model of it (e.g. the launchd PATH of a macOS GUI app) can replace
 //! [`default_base_env`] without touching the rest.
 
-use super::process::LaunchSpec;
 use crate::discovery::Client;
 use crate::model::Transport;
+use crate::process::server::LaunchSpec;
 use crate::workspace::{Scope, ServerEntry, Source};
 use serde::Serialize;
 use std::collections::BTreeMap;

@@ -7,8 +7,8 @@
 
 use super::diagnose;
 use super::handshake::{self, Learned};
-use super::process::{LaunchSpec, ServerProcess, ShutdownPolicy};
 use super::{Finding, STDERR_TAIL_LINES};
+use crate::process::server::{LaunchSpec, ServerProcess, ShutdownPolicy};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};

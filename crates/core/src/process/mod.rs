@@ -1,8 +1,16 @@
-//! Running short helper commands (a login shell to read its PATH, `node --version`).
+//! The only place that starts processes (clippy's `disallowed_methods` enforces it).
+//!
+//! - [`run`]: short helper commands (a login shell to read its PATH, `node --version`);
+//! - [`server`]: MCP servers under test, kept running while the probe talks to them;
+//! - [`exec_replace`]: the secret-free launcher becoming the real server.
 //!
 //! Every child gets its own process group, a complete or inherited environment chosen by the
 //! caller, a timeout after which the whole group is killed, and is always reaped. Output is
 //! capped: a misbehaving `--version` cannot fill memory.
+
+#![allow(clippy::disallowed_methods)] // this module is where spawning is allowed
+
+pub mod server;
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -118,6 +126,26 @@ pub fn run(
         stderr,
         timed_out,
     })
+}
+
+/// Become `program` (Unix `exec`), with `env` added to ours; returns only if that failed. On
+/// Windows, which has no `exec`, run it with our stdin/stdout/stderr and exit with its code.
+pub fn exec_replace(program: &str, args: &[String], env: &[(String, String)]) -> std::io::Error {
+    let mut cmd = Command::new(program);
+    cmd.args(args).envs(env.iter().map(|(k, v)| (k, v)));
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        cmd.exec()
+    }
+    #[cfg(not(unix))]
+    {
+        match cmd.status() {
+            // The full 32-bit exit code, which ExitCode cannot carry.
+            Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+            Err(e) => e,
+        }
+    }
 }
 
 fn kill_tree(child: &mut std::process::Child) {
