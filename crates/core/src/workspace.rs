@@ -501,6 +501,48 @@ impl Workspace {
         }
     }
 
+    /// Probe requests for the enabled servers of `listings` that `wanted` selects, each with the
+    /// environment its client would give it (Claude Code: this terminal's; Claude Desktop: the
+    /// one `clientenv` models, e.g. launchd's bare PATH on macOS).
+    pub fn probe_requests(
+        &self,
+        listings: &[Listing],
+        wanted: impl Fn(&Source, &ServerEntry) -> bool,
+    ) -> Vec<crate::probe::ProbeRequest> {
+        let mut envs: std::collections::BTreeMap<
+            Client,
+            std::collections::BTreeMap<String, String>,
+        > = std::collections::BTreeMap::new();
+        let mut out = Vec::new();
+        for l in listings.iter().filter(|l| l.error.is_none()) {
+            for s in l
+                .servers
+                .iter()
+                .filter(|s| s.enabled && wanted(&l.source, s))
+            {
+                let base = envs
+                    .entry(l.source.client)
+                    .or_insert_with(|| self.client_base_env(l.source.client));
+                out.push(crate::probe::ProbeRequest::from_entry(&l.source, s, base));
+            }
+        }
+        out
+    }
+
+    fn client_base_env(&self, client: Client) -> std::collections::BTreeMap<String, String> {
+        use crate::clientenv::{self, ShellMode};
+        match client {
+            Client::ClaudeCode => crate::probe::spec::default_base_env(),
+            Client::ClaudeDesktop => {
+                let ours: std::collections::BTreeMap<String, String> = std::env::vars().collect();
+                clientenv::client_env(client, &self.host, &ours, &|mode: ShellMode| {
+                    clientenv::shell_env(&self.host, mode)
+                })
+                .server_env(&Default::default())
+            }
+        }
+    }
+
     /// Remove the values of keychain-bound secrets from what a probed server printed (its stderr
     /// and the messages quoting it), before it is shown or stored.
     pub fn scrub_results(&self, results: &mut [crate::probe::ProbeResult]) {

@@ -3,12 +3,8 @@
 use super::{CliError, CmdResult};
 use crate::args::{Global, TestArgs};
 use crate::out;
-use mcpconf_core::clientenv::{self, ShellMode};
-use mcpconf_core::discovery::Client;
-use mcpconf_core::probe::spec::default_base_env;
-use mcpconf_core::probe::{ProbeRequest, ProbeResult, RunOptions, Severity, Status, run_blocking};
+use mcpconf_core::probe::{ProbeResult, RunOptions, Severity, Status, run_blocking};
 use mcpconf_core::workspace::Workspace;
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -24,23 +20,15 @@ pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
         Some(path) => ws.list_file(path, None)?,
         None => ws.list(),
     };
-    let mut envs: BTreeMap<Client, BTreeMap<String, String>> = BTreeMap::new();
-    let mut reqs = Vec::new();
-    for l in &listings {
+    for l in listings.iter().filter(|l| l.error.is_some()) {
+        // Not a test failure of a server: `mcpconf doctor` reports unreadable files.
         if let Some(e) = &l.error {
-            // Not a test failure of a server: `mcpconf doctor` reports unreadable files.
             eprintln!("note: skipped {}: {}", out::path(&l.source.path), e.message);
-            continue;
-        }
-        for s in &l.servers {
-            if s.enabled && a.server.as_ref().is_none_or(|n| *n == s.name) {
-                let base = envs
-                    .entry(l.source.client)
-                    .or_insert_with(|| base_env(ws, l.source.client));
-                reqs.push(ProbeRequest::from_entry(&l.source, s, base));
-            }
         }
     }
+    let reqs = ws.probe_requests(&listings, |_, s| {
+        a.server.as_ref().is_none_or(|n| *n == s.name)
+    });
     if let (Some(name), true) = (&a.server, reqs.is_empty()) {
         return Err(CliError::Usage(format!(
             "there is no enabled server named \"{name}\"{}",
@@ -70,22 +58,6 @@ pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// The variables a client passes on to its servers. Claude Code runs in a terminal like this
-/// one, so ours stand in for its own; Claude Desktop is started by the desktop (macOS: launchd's
-/// bare PATH), which `clientenv` models.
-fn base_env(ws: &Workspace, client: Client) -> BTreeMap<String, String> {
-    match client {
-        Client::ClaudeCode => default_base_env(),
-        Client::ClaudeDesktop => {
-            let ours: BTreeMap<String, String> = std::env::vars().collect();
-            clientenv::client_env(client, &ws.host, &ours, &|mode: ShellMode| {
-                clientenv::shell_env(&ws.host, mode)
-            })
-            .server_env(&Default::default())
-        }
-    }
 }
 
 struct Paint {
