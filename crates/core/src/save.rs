@@ -128,7 +128,8 @@ impl OwnedEdit {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SaveOutcome {
     pub path: PathBuf,
     /// False when the file already said what we wanted (nothing was written, no backup made).

@@ -16,12 +16,12 @@ use crate::save::{self, Edit, SaveOutcome, Store};
 use crate::secrets::Secrets;
 use crate::secrets::store::Keychain;
 use crate::settings::Settings;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     /// Everywhere for this user: Claude Code's top-level `mcpServers`, or Claude Desktop's file.
@@ -570,6 +570,78 @@ impl Workspace {
             .iter()
             .map(|s| self.read_source(s))
             .collect())
+    }
+
+    /// Apply the fix `fix_id` that the doctor offers for server `name` (one click in the app).
+    pub fn apply_fix(
+        &self,
+        doctor: &crate::doctor::Doctor,
+        source: &Source,
+        name: &str,
+        fix_id: &str,
+    ) -> Result<SaveOutcome> {
+        let mut listing = [self.read_source(source)];
+        self.mask(&mut listing);
+        let entry = listing[0]
+            .servers
+            .iter()
+            .find(|s| s.name == name)
+            .cloned()
+            .ok_or_else(|| Error::ServerNotFound {
+                path: source.path.clone(),
+                name: name.to_owned(),
+            })?;
+        let action = doctor
+            .check_server(source, &entry)
+            .into_iter()
+            .find_map(|f| f.action.filter(|a| a.id() == fix_id))
+            .ok_or_else(|| {
+                Error::invalid_input(format!(
+                    "\"{name}\" has nothing to fix with \"{fix_id}\" any more (it may have been fixed already)"
+                ))
+            })?;
+        if let crate::doctor::FixAction::MoveToKeychain { slot } = &action {
+            let moved = crate::secrets::migrate::move_to_keychain(self, source, name, slot, None)?;
+            return Ok(SaveOutcome {
+                path: moved.path,
+                written: true,
+                created: false,
+                backup: None,
+                notes: moved.notes,
+            });
+        }
+        let fixed = crate::doctor::fix::apply(&entry.raw, &action).ok_or_else(|| {
+            Error::invalid_input(format!("the fix \"{fix_id}\" does not change \"{name}\""))
+        })?;
+        self.update(source, name, fixed, Base::Is(entry.raw))
+    }
+
+    /// The source a shell refers to by (client, scope, project, path): the app's way back from a
+    /// listing it showed to the section of the file it came from.
+    pub fn source_for(
+        &self,
+        client: Client,
+        scope: Scope,
+        project: Option<&str>,
+        path: &Path,
+    ) -> Result<Source> {
+        let sources = self.sources_of_file(path, Some(client))?;
+        let state = sources.first().is_some_and(|s| {
+            s.client == Client::ClaudeCode && s.scope == Scope::User && s.section == Section::Root
+        }) && DocKind::from_name(path) == DocKind::ClaudeState
+            || sources.len() > 1;
+        if state {
+            let exists = sources.first().is_some_and(|s| s.exists);
+            return Ok(match (scope, project) {
+                (Scope::Local, Some(p)) => {
+                    self.state_source(path, exists, Section::Project(p.to_owned()))
+                }
+                _ => self.state_source(path, exists, Section::Root),
+            });
+        }
+        sources.into_iter().next().ok_or_else(|| {
+            Error::invalid_input(format!("{} holds no servers section", path.display()))
+        })
     }
 
     /// The one source a command writes to.

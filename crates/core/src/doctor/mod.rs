@@ -174,6 +174,12 @@ impl Doctor {
         &self.host.home
     }
 
+    /// Where `command` is, as client `c` would look for it ("Find it for me"); `None` when the
+    /// target is another machine.
+    pub fn resolve(&self, c: Client, command: &str) -> Option<crate::resolve::Resolution> {
+        self.clients.get(&c).map(|(_, r)| r.resolve(command))
+    }
+
     pub(crate) fn client(&self, c: Client) -> Option<&(ClientEnv, Resolver)> {
         self.clients.get(&c)
     }

@@ -33,6 +33,7 @@ use prepare::Mode;
 use shape::FoundServer;
 
 /// What a paste turned into.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub struct Imported {
@@ -47,6 +48,7 @@ pub struct Imported {
 }
 
 /// One server found in the snippet.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub struct ImportedServer {

@@ -224,6 +224,13 @@ pub fn prepare_changes(
         let refs: Vec<&Binding> = bs.iter().collect();
         let where_ = format!("\"{name}\" in {}", target.display());
         any |= fill_server(value, &refs, &mut values, &where_, notes)?;
+        // What the user saw was masked too: compare the file with the values behind the markers,
+        // or every edit made from a masked view would look like a conflict.
+        if let Base::Is(seen) = base
+            && (has_marker(seen) || !refs.is_empty())
+        {
+            any |= fill_server(seen, &refs, &mut values, &where_, &mut Vec::new())?;
+        }
     }
     Ok(any.then_some(out))
 }

@@ -1,0 +1,39 @@
+//! What the app keeps between commands.
+
+use mcpconf_core::doctor::Doctor;
+use mcpconf_core::watch::Watcher;
+use mcpconf_core::workspace::Workspace;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use tokio_util::sync::CancellationToken;
+
+pub struct AppState {
+    pub ws: Arc<Workspace>,
+    /// Built on first use: reading the login shell takes a moment.
+    doctor: OnceLock<Arc<Doctor>>,
+    /// The files being watched, and the watch (replaced when the set changes).
+    pub watch: Mutex<(Vec<PathBuf>, Option<Watcher>)>,
+    /// Cancels the test run in progress.
+    pub tests: Mutex<Option<CancellationToken>>,
+}
+
+impl AppState {
+    pub fn new(ws: Workspace) -> AppState {
+        AppState {
+            ws: Arc::new(ws),
+            doctor: OnceLock::new(),
+            watch: Mutex::new((Vec::new(), None)),
+            tests: Mutex::new(None),
+        }
+    }
+
+    pub fn doctor(&self) -> Arc<Doctor> {
+        self.doctor
+            .get_or_init(|| {
+                let mut d = Doctor::new(&self.ws.host, self.ws.host.os);
+                d.keychain_fix = self.ws.secrets().keychain().store().is_ok();
+                Arc::new(d)
+            })
+            .clone()
+    }
+}
