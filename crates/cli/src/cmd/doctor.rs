@@ -3,12 +3,9 @@
 use super::{CliError, CmdResult};
 use crate::args::{Global, OsArg};
 use crate::out;
-use mcpconf_core::doctor::{Doctor, Finding, FixAction, Severity};
-use mcpconf_core::edit::{Base, Change};
+use mcpconf_core::doctor::{Doctor, Finding, Severity, fixall};
 use mcpconf_core::host::Os;
-use mcpconf_core::secrets;
 use mcpconf_core::workspace::{Listing, Workspace};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -109,22 +106,6 @@ fn print_findings(findings: &[Finding], listings: &[Listing]) {
     );
 }
 
-/// The listings as they are after the file fixes (unchanged for a dry run).
-fn listings_after(
-    ws: &Workspace,
-    g: &Global,
-    dry_run: bool,
-    before: &[Listing],
-) -> Result<Vec<Listing>, CliError> {
-    if dry_run {
-        return Ok(before.to_vec());
-    }
-    listings(ws, g)
-}
-
-/// The changes to save to one file, and (server, description) of each fix.
-type FilePlan = (Vec<Change>, Vec<(String, String)>);
-
 pub fn fix(
     ws: &Workspace,
     g: &Global,
@@ -140,119 +121,22 @@ pub fn fix(
     }
     let listings = listings(ws, g)?;
     let doctor = doctor_for(ws, t);
-    // Per file: the changes to save and what they do.
-    let mut plan: BTreeMap<PathBuf, FilePlan> = BTreeMap::new();
-    let mut seen = false;
-    for l in &listings {
-        for s in l.servers.iter().filter(|s| s.enabled) {
-            if server.is_some_and(|n| n != s.name) {
-                continue;
-            }
-            seen = true;
-            let (fixed, done) = doctor.fix_entry(&l.source, s);
-            if done.is_empty() {
-                continue;
-            }
-            let slot = plan.entry(l.source.path.clone()).or_default();
-            slot.0.push(Change::Put {
-                section: l.source.section.clone(),
-                name: s.name.clone(),
-                value: fixed,
-                base: Base::Is(s.raw.clone()),
-            });
-            for d in done {
-                slot.1.push((s.name.clone(), d.description));
-            }
-        }
-    }
-    if let Some(n) = server
-        && !seen
-    {
-        return Err(CliError::Usage(format!(
-            "there is no enabled server named \"{n}\""
-        )));
-    }
-    let mut report = Vec::new();
-    for (path, (changes, done)) in &plan {
-        let outcome = if dry_run {
-            None
-        } else {
-            let names: Vec<&str> = changes.iter().map(|c| c.server_name()).collect();
-            Some(ws.save_changes(
-                path,
-                changes,
-                &format!("before fixing {}", names.join(", ")),
-            )?)
-        };
-        report.push(serde_json::json!({
-            "path": path,
-            "changes": done.iter().map(|(s, d)| serde_json::json!({"server": s, "description": d})).collect::<Vec<_>>(),
-            "written": outcome.as_ref().is_some_and(|o| o.written),
-            "backup": outcome.as_ref().and_then(|o| o.backup.as_ref().map(|b| b.id.clone())),
-        }));
-        if !g.json {
-            outln!("{}", out::path(path));
-            for (s, d) in done {
-                outln!("  {} {s}: {d}", if dry_run { "would fix" } else { "fixed" });
-            }
-            if let Some(b) = outcome.as_ref().and_then(|o| o.backup.as_ref()) {
-                outln!(
-                    "  backup {} (undo: mcpconf backup restore {} --config {})",
-                    b.id,
-                    b.id,
-                    path.display()
-                );
-            }
-        }
-    }
-    // Plaintext secrets move to the keychain through the secrets module (after the file fixes,
-    // on the saved content).
-    let mut moved = 0;
-    if doctor.keychain_fix {
-        let fresh = listings_after(ws, g, dry_run, &listings)?;
-        for l in &fresh {
-            for s in l
-                .servers
-                .iter()
-                .filter(|s| s.enabled && server.is_none_or(|n| n == s.name))
-            {
-                for f in doctor.check_server(&l.source, s) {
-                    let Some(FixAction::MoveToKeychain { slot }) = &f.action else {
-                        continue;
-                    };
-                    let description = f
-                        .fix
-                        .as_ref()
-                        .map(|x| x.description.clone())
-                        .unwrap_or_default();
-                    if !dry_run {
-                        secrets::migrate::move_to_keychain(ws, &l.source, &s.name, slot, None)?;
-                    }
-                    moved += 1;
-                    report.push(serde_json::json!({
-                        "path": l.source.path,
-                        "changes": [{"server": s.name, "description": description}],
-                        "written": !dry_run,
-                        "backup": null,
-                    }));
-                    if !g.json {
-                        outln!("{}", out::path(&l.source.path));
-                        outln!(
-                            "  {} {}: {description}",
-                            if dry_run { "would fix" } else { "fixed" },
-                            s.name
-                        );
-                    }
-                }
-            }
-        }
-    }
+    let report = fixall::fix_all(ws, &doctor, &listings, server, dry_run)?;
     if g.json {
-        out::json(&serde_json::json!({ "fixed": report, "dry_run": dry_run }));
-    } else if plan.is_empty() && moved == 0 {
-        outln!(
-            "Nothing to fix mechanically. Run `mcpconf doctor` to see what needs your attention."
-        );
+        out::json(&report);
+        return Ok(ExitCode::SUCCESS);
+    }
+    for f in &report.fixed {
+        outln!("{}", out::path(&f.path));
+        for c in &f.changes {
+            outln!("  {} {}: {}", if dry_run { "would fix" } else { "fixed" }, c.server, c.description);
+        }
+        if let Some(b) = &f.backup {
+            outln!("  backup {} (undo: mcpconf backup restore {} --config {})", b.id, b.id, f.path.display());
+        }
+    }
+    if report.fixed.is_empty() {
+        outln!("Nothing to fix mechanically. Run `mcpconf doctor` to see what needs your attention.");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@
 
 mod args;
 mod checks;
+pub mod fixall;
 pub mod fix;
 
 use crate::ErrorCode;

@@ -227,7 +227,7 @@ pub fn prepare_changes(
         // What the user saw was masked too: compare the file with the values behind the markers,
         // or every edit made from a masked view would look like a conflict.
         if let Base::Is(seen) = base
-            && (has_marker(seen) || !refs.is_empty())
+            && has_marker(seen)
         {
             any |= fill_server(seen, &refs, &mut values, &where_, &mut Vec::new())?;
         }

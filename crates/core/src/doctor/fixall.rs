@@ -1,0 +1,128 @@
+//! Applying every mechanical fix over many files: one save (one backup) per file, then moving
+//! plaintext secrets into the keychain on the saved content.
+
+use super::{Doctor, FixAction};
+use crate::backup::BackupMeta;
+use crate::edit::{Base, Change};
+use crate::error::{Error, Result};
+use crate::workspace::{Listing, Workspace};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FixedChange {
+    pub server: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FixedFile {
+    pub path: PathBuf,
+    pub changes: Vec<FixedChange>,
+    pub written: bool,
+    pub backup: Option<BackupMeta>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FixReport {
+    pub fixed: Vec<FixedFile>,
+    pub dry_run: bool,
+}
+
+impl FixReport {
+    pub fn count(&self) -> usize {
+        self.fixed.iter().map(|f| f.changes.len()).sum()
+    }
+}
+
+/// Fix the enabled servers of `listings` (all, or only `server`). `listings` must be masked
+/// (`Workspace::mask`) so that keychain-bound values are not taken for plaintext secrets.
+pub fn fix_all(
+    ws: &Workspace,
+    doctor: &Doctor,
+    listings: &[Listing],
+    server: Option<&str>,
+    dry_run: bool,
+) -> Result<FixReport> {
+    let wanted = |name: &str| server.is_none_or(|n| n == name);
+    if let Some(n) = server
+        && !listings.iter().any(|l| l.servers.iter().any(|s| s.enabled && s.name == n))
+    {
+        return Err(Error::invalid_input(format!("there is no enabled server named \"{n}\"")));
+    }
+    // Per file: the changes to save and what they do.
+    let mut plan: BTreeMap<PathBuf, (Vec<Change>, Vec<FixedChange>)> = BTreeMap::new();
+    for l in listings {
+        for s in l.servers.iter().filter(|s| s.enabled && wanted(&s.name)) {
+            let (fixed, done) = doctor.fix_entry(&l.source, s);
+            if done.is_empty() {
+                continue;
+            }
+            let slot = plan.entry(l.source.path.clone()).or_default();
+            slot.0.push(Change::Put {
+                section: l.source.section.clone(),
+                name: s.name.clone(),
+                value: fixed,
+                base: Base::Is(s.raw.clone()),
+            });
+            slot.1.extend(done.into_iter().map(|d| FixedChange {
+                server: s.name.clone(),
+                description: d.description,
+            }));
+        }
+    }
+    let mut report = FixReport {
+        fixed: Vec::new(),
+        dry_run,
+    };
+    for (path, (changes, done)) in plan {
+        let outcome = if dry_run {
+            None
+        } else {
+            let names: Vec<&str> = changes.iter().map(Change::server_name).collect();
+            Some(ws.save_changes(&path, &changes, &format!("before fixing {}", names.join(", ")))?)
+        };
+        report.fixed.push(FixedFile {
+            path,
+            changes: done,
+            written: outcome.as_ref().is_some_and(|o| o.written),
+            backup: outcome.and_then(|o| o.backup),
+        });
+    }
+    // Plaintext secrets go to the keychain, on the content as it is now.
+    if doctor.keychain_fix {
+        let fresh: Vec<Listing> = if dry_run {
+            listings.to_vec()
+        } else {
+            let mut l: Vec<Listing> = listings.iter().map(|l| ws.read_source(&l.source)).collect();
+            ws.mask(&mut l);
+            l
+        };
+        for l in &fresh {
+            for s in l.servers.iter().filter(|s| s.enabled && wanted(&s.name)) {
+                for f in doctor.check_server(&l.source, s) {
+                    let Some(FixAction::MoveToKeychain { slot }) = &f.action else {
+                        continue;
+                    };
+                    if !dry_run {
+                        crate::secrets::migrate::move_to_keychain(ws, &l.source, &s.name, slot, None)?;
+                    }
+                    report.fixed.push(FixedFile {
+                        path: l.source.path.clone(),
+                        changes: vec![FixedChange {
+                            server: s.name.clone(),
+                            description: f.fix.map(|x| x.description).unwrap_or_default(),
+                        }],
+                        written: !dry_run,
+                        backup: None,
+                    });
+                }
+            }
+        }
+    }
+    Ok(report)
+}
