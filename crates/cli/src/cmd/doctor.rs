@@ -129,14 +129,26 @@ pub fn fix(
     for f in &report.fixed {
         outln!("{}", out::path(&f.path));
         for c in &f.changes {
-            outln!("  {} {}: {}", if dry_run { "would fix" } else { "fixed" }, c.server, c.description);
+            outln!(
+                "  {} {}: {}",
+                if dry_run { "would fix" } else { "fixed" },
+                c.server,
+                c.description
+            );
         }
         if let Some(b) = &f.backup {
-            outln!("  backup {} (undo: mcpconf backup restore {} --config {})", b.id, b.id, f.path.display());
+            outln!(
+                "  backup {} (undo: mcpconf backup restore {} --config {})",
+                b.id,
+                b.id,
+                f.path.display()
+            );
         }
     }
     if report.fixed.is_empty() {
-        outln!("Nothing to fix mechanically. Run `mcpconf doctor` to see what needs your attention.");
+        outln!(
+            "Nothing to fix mechanically. Run `mcpconf doctor` to see what needs your attention."
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -50,9 +50,13 @@ pub fn fix_all(
 ) -> Result<FixReport> {
     let wanted = |name: &str| server.is_none_or(|n| n == name);
     if let Some(n) = server
-        && !listings.iter().any(|l| l.servers.iter().any(|s| s.enabled && s.name == n))
+        && !listings
+            .iter()
+            .any(|l| l.servers.iter().any(|s| s.enabled && s.name == n))
     {
-        return Err(Error::invalid_input(format!("there is no enabled server named \"{n}\"")));
+        return Err(Error::invalid_input(format!(
+            "there is no enabled server named \"{n}\""
+        )));
     }
     // Per file: the changes to save and what they do.
     let mut plan: BTreeMap<PathBuf, (Vec<Change>, Vec<FixedChange>)> = BTreeMap::new();
@@ -84,7 +88,11 @@ pub fn fix_all(
             None
         } else {
             let names: Vec<&str> = changes.iter().map(Change::server_name).collect();
-            Some(ws.save_changes(&path, &changes, &format!("before fixing {}", names.join(", ")))?)
+            Some(ws.save_changes(
+                &path,
+                &changes,
+                &format!("before fixing {}", names.join(", ")),
+            )?)
         };
         report.fixed.push(FixedFile {
             path,
@@ -109,7 +117,9 @@ pub fn fix_all(
                         continue;
                     };
                     if !dry_run {
-                        crate::secrets::migrate::move_to_keychain(ws, &l.source, &s.name, slot, None)?;
+                        crate::secrets::migrate::move_to_keychain(
+                            ws, &l.source, &s.name, slot, None,
+                        )?;
                     }
                     report.fixed.push(FixedFile {
                         path: l.source.path.clone(),

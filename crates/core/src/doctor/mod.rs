@@ -6,8 +6,8 @@
 
 mod args;
 mod checks;
-pub mod fixall;
 pub mod fix;
+pub mod fixall;
 
 use crate::ErrorCode;
 use crate::clientenv::{self, ClientEnv, ShellMode};

@@ -33,7 +33,7 @@ pub use spec::{RemoteSpec, Target};
 /// `missing-command`, `missing-url` and `invalid-url` appear when an entry cannot be launched at
 /// all). Two more exist only here: `cancelled` (the caller stopped the run) and `not-testable`
 /// (a transport this tool cannot speak, Claude Code's `ws`).
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProbeCode"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Code {
@@ -86,7 +86,7 @@ impl Code {
     }
 }
 
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProbeSeverity"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -96,7 +96,7 @@ pub enum Severity {
 }
 
 /// One thing a probe found, in words for people.
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProbeFinding"))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub code: Code,

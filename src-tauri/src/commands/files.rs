@@ -1,0 +1,121 @@
+//! Backups, the raw JSON view, and logs.
+
+use super::source;
+use crate::ipc::{IpcResult, SourceRef};
+use crate::{AppState, blocking};
+use mcpconf_core::backup::BackupMeta;
+use mcpconf_core::diff::{self, FileDiff};
+use mcpconf_core::save::SaveOutcome;
+use mcpconf_core::workspace::RawFile;
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::State;
+use ts_rs::TS;
+
+/// Backups of one file, newest first.
+#[tauri::command]
+pub async fn backups(state: State<'_, AppState>, path: String) -> IpcResult<Vec<BackupMeta>> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        Ok(ws
+            .store
+            .backups()
+            .list(&ws.backup_key_path(&PathBuf::from(path)))?)
+    })
+    .await
+}
+
+/// What changed between a backup and the file as it is now (secrets masked on both sides).
+#[tauri::command]
+pub async fn backup_diff(
+    state: State<'_, AppState>,
+    path: String,
+    id: String,
+) -> IpcResult<FileDiff> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let key = ws.backup_key_path(&PathBuf::from(path));
+        let (meta, old) = ws.store.backups().read(&key, &id)?;
+        let now = ws
+            .store
+            .redacted(&key, std::fs::read(&key).unwrap_or_default());
+        Ok(diff::diff(
+            &key,
+            &old,
+            &now,
+            &format!("backup from {}", meta.time),
+            "now",
+        ))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn restore_backup(
+    state: State<'_, AppState>,
+    path: String,
+    id: String,
+) -> IpcResult<SaveOutcome> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let key = ws.backup_key_path(&PathBuf::from(path));
+        Ok(ws.restore(&key, &id)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn raw_file(state: State<'_, AppState>, path: String) -> IpcResult<RawFile> {
+    let ws = state.ws.clone();
+    blocking(move || Ok(ws.raw(&PathBuf::from(path))?)).await
+}
+
+#[tauri::command]
+pub async fn save_raw(
+    state: State<'_, AppState>,
+    path: String,
+    text: String,
+    base: String,
+) -> IpcResult<SaveOutcome> {
+    let ws = state.ws.clone();
+    blocking(move || Ok(ws.save_raw(&PathBuf::from(path), &text, Some(&base))?)).await
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ServerLog {
+    /// Claude Desktop's own log of this server, if it wrote one.
+    pub desktop_log: Option<String>,
+    pub lines: Vec<String>,
+}
+
+/// The end of Claude Desktop's `mcp-server-<name>.log` (scrubbed of bound secret values).
+#[tauri::command]
+pub async fn server_log(
+    state: State<'_, AppState>,
+    source: SourceRef,
+    name: String,
+) -> IpcResult<ServerLog> {
+    let ws = state.ws.clone();
+    let src = self::source(&state, &source)?;
+    blocking(move || {
+        let path = mcpconf_core::logs::desktop_server_log(
+            &ws.host,
+            &mcpconf_core::discovery::RealFs,
+            &name,
+        );
+        let lines = match &path {
+            Some(p) => mcpconf_core::logs::tail(std::path::Path::new(p), 200).unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let known = ws.secrets().known_values(&src.path);
+        let lines = lines
+            .into_iter()
+            .map(|l| mcpconf_core::secrets::redact::scrub(&l, &known))
+            .collect();
+        Ok(ServerLog {
+            desktop_log: path,
+            lines,
+        })
+    })
+    .await
+}

@@ -1,0 +1,19 @@
+//! The commands, grouped by screen.
+
+pub mod files;
+pub mod overview;
+pub mod probe;
+pub mod secrets;
+pub mod servers;
+
+use crate::AppState;
+use crate::ipc::{IpcResult, SourceRef};
+use mcpconf_core::workspace::Source;
+use std::path::Path;
+
+/// The source a reference from the page means.
+pub(crate) fn source(state: &AppState, r: &SourceRef) -> IpcResult<Source> {
+    Ok(state
+        .ws
+        .source_for(r.client, r.scope, r.project.as_deref(), Path::new(&r.path))?)
+}

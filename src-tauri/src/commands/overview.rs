@@ -1,0 +1,94 @@
+//! The overview: every file and server, what the doctor finds, and the catalog.
+
+use crate::ipc::{EVENT_FILES_CHANGED, FilesChanged, IpcError, IpcResult};
+use crate::{AppState, blocking};
+use mcpconf_core::catalog::{self, CatalogEntry};
+use mcpconf_core::discovery::Client;
+use mcpconf_core::doctor::Finding;
+use mcpconf_core::model::Dialect;
+use mcpconf_core::resolve::Resolution;
+use mcpconf_core::workspace::Listing;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter, Manager, State};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Overview {
+    /// Every file (and section) with its servers; keychain-bound values are masked.
+    pub files: Vec<Listing>,
+    /// What `doctor` finds, for every file and server.
+    pub findings: Vec<Finding>,
+    /// Whether Claude Desktop runs now (`null`: cannot tell).
+    pub desktop_running: Option<bool>,
+}
+
+#[tauri::command]
+pub async fn overview(app: AppHandle, state: State<'_, AppState>) -> IpcResult<Overview> {
+    let (ws, doctor) = (state.ws.clone(), state.doctor());
+    let overview = blocking(move || {
+        let mut files = ws.list();
+        ws.mask(&mut files);
+        let findings = doctor.check_listings(&files);
+        let desktop_running = mcpconf_core::running::desktop_running();
+        Ok(Overview {
+            files,
+            findings,
+            desktop_running,
+        })
+    })
+    .await?;
+    watch(&app, &state, &overview.files);
+    Ok(overview)
+}
+
+/// Watch the files shown; a change by another program is sent to the page.
+fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
+    let mut paths: Vec<PathBuf> = files.iter().map(|l| l.source.path.clone()).collect();
+    paths.sort();
+    paths.dedup();
+    let Ok(mut w) = state.watch.lock() else {
+        return;
+    };
+    if w.0 == paths && w.1.is_some() {
+        return;
+    }
+    let handle = app.clone();
+    let watcher = mcpconf_core::watch::watch(&paths, move |changed| {
+        let paths = changed.iter().map(|p| p.display().to_string()).collect();
+        let _ = handle.emit(EVENT_FILES_CHANGED, FilesChanged { paths });
+    });
+    // Not being able to watch is not fatal: the view still reloads on every action.
+    *w = (paths, watcher.ok());
+}
+
+#[tauri::command]
+pub fn catalog() -> Vec<CatalogEntry> {
+    catalog::entries()
+}
+
+#[tauri::command]
+pub fn catalog_build(
+    id: String,
+    answers: BTreeMap<String, String>,
+    client: Client,
+) -> IpcResult<serde_json::Value> {
+    let dialect = match client {
+        Client::ClaudeDesktop => Dialect::Desktop,
+        Client::ClaudeCode => Dialect::ClaudeCode,
+    };
+    catalog::build(&id, &answers, dialect).map_err(|e| IpcError::input(e.to_string()))
+}
+
+/// "Find it for me": every place `command` is installed, with versions, as `client` sees it.
+#[tauri::command]
+pub async fn resolve_command(
+    app: AppHandle,
+    command: String,
+    client: Client,
+) -> IpcResult<Option<Resolution>> {
+    let doctor = app.state::<AppState>().doctor();
+    blocking(move || Ok(Arc::clone(&doctor).resolve(client, command.trim()))).await
+}

@@ -1,0 +1,133 @@
+//! Changing servers: the form, adding (paste, catalog), remove, on/off, duplicate, fixes.
+
+use super::source;
+use crate::ipc::{IpcError, IpcResult, SourceRef};
+use crate::{AppState, blocking};
+use mcpconf_core::doctor::fixall::{self, FixReport};
+use mcpconf_core::edit::Base;
+use mcpconf_core::import::{self, Imported};
+use mcpconf_core::model::ServerSpec;
+use mcpconf_core::save::SaveOutcome;
+use serde::Deserialize;
+use serde_json::Value;
+use tauri::{AppHandle, Manager, State};
+use ts_rs::TS;
+
+/// Save the form: `base` is the entry as the form loaded it (`null` for a new server); a change
+/// made elsewhere since is a conflict, never overwritten.
+#[tauri::command]
+pub async fn save_server(
+    state: State<'_, AppState>,
+    source: SourceRef,
+    name: String,
+    rename: Option<String>,
+    spec: ServerSpec,
+    base: Option<Value>,
+) -> IpcResult<SaveOutcome> {
+    let (ws, src) = (state.ws.clone(), self::source(&state, &source)?);
+    blocking(move || {
+        let value = spec.merge_into(base.as_ref(), src.dialect());
+        Ok(match base {
+            None => ws.add(&src, rename.as_deref().unwrap_or(&name), value)?,
+            Some(b) => ws.edit(&src, &name, rename.as_deref(), value, Base::Is(b))?,
+        })
+    })
+    .await
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct NamedEntry {
+    pub name: String,
+    pub entry: Value,
+}
+
+/// Add ready-made entries (from a pasted snippet or the catalog) in one save.
+#[tauri::command]
+pub async fn add_servers(
+    state: State<'_, AppState>,
+    source: SourceRef,
+    servers: Vec<NamedEntry>,
+) -> IpcResult<SaveOutcome> {
+    let (ws, src) = (state.ws.clone(), self::source(&state, &source)?);
+    blocking(move || {
+        let list: Vec<(String, Value)> = servers
+            .into_iter()
+            .map(|s| {
+                let fitted = match s.entry.as_object() {
+                    Some(m) => mcpconf_core::model::fit_pasted(m, src.dialect()),
+                    None => s.entry,
+                };
+                (s.name, fitted)
+            })
+            .collect();
+        Ok(ws.add_all(&src, &list)?)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn remove_server(
+    state: State<'_, AppState>,
+    source: SourceRef,
+    name: String,
+) -> IpcResult<SaveOutcome> {
+    let (ws, src) = (state.ws.clone(), self::source(&state, &source)?);
+    blocking(move || Ok(ws.remove(&src, &name)?)).await
+}
+
+#[tauri::command]
+pub async fn set_enabled(
+    state: State<'_, AppState>,
+    source: SourceRef,
+    name: String,
+    enabled: bool,
+) -> IpcResult<SaveOutcome> {
+    let (ws, src) = (state.ws.clone(), self::source(&state, &source)?);
+    blocking(move || Ok(ws.set_enabled(&src, &name, enabled)?)).await
+}
+
+#[tauri::command]
+pub async fn duplicate_server(
+    state: State<'_, AppState>,
+    source: SourceRef,
+    name: String,
+    new_name: String,
+) -> IpcResult<SaveOutcome> {
+    let (ws, src) = (state.ws.clone(), self::source(&state, &source)?);
+    blocking(move || Ok(ws.duplicate(&src, &name, &new_name)?)).await
+}
+
+/// What a pasted snippet holds and what was repaired (nothing is saved).
+#[tauri::command]
+pub fn import_preview(text: String) -> IpcResult<Imported> {
+    import::import_snippet(&text).map_err(|e| IpcError::input(e.to_string()))
+}
+
+/// Apply one fix the doctor offers (the fix button beside a finding).
+#[tauri::command]
+pub async fn apply_fix(
+    app: AppHandle,
+    source: SourceRef,
+    name: String,
+    fix_id: String,
+) -> IpcResult<SaveOutcome> {
+    let state = app.state::<AppState>();
+    let (ws, doctor, src) = (
+        state.ws.clone(),
+        state.doctor(),
+        self::source(&state, &source)?,
+    );
+    blocking(move || Ok(ws.apply_fix(&doctor, &src, &name, &fix_id)?)).await
+}
+
+/// "Fix all": every mechanical fix of every file (one backup per file).
+#[tauri::command]
+pub async fn fix_all(state: State<'_, AppState>) -> IpcResult<FixReport> {
+    let (ws, doctor) = (state.ws.clone(), state.doctor());
+    blocking(move || {
+        let mut listings = ws.list();
+        ws.mask(&mut listings);
+        Ok(fixall::fix_all(&ws, &doctor, &listings, None, false)?)
+    })
+    .await
+}

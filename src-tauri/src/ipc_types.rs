@@ -1,0 +1,33 @@
+//! Every Rust type the page sees, for the TypeScript export (`tests/bindings.rs`).
+
+use ts_rs::{Config, TS};
+
+/// Export the TypeScript declaration of every type that crosses IPC into `cfg`'s folder.
+pub fn export_all(cfg: &Config) {
+    fn one<T: TS + 'static>(cfg: &Config) {
+        if let Err(e) = T::export_all(cfg) {
+            panic!("exporting {}: {e}", T::name(cfg));
+        }
+    }
+    use mcpconf_core as core;
+    one::<crate::commands::overview::Overview>(cfg);
+    one::<crate::commands::servers::NamedEntry>(cfg);
+    one::<crate::commands::probe::ServerRef>(cfg);
+    one::<crate::commands::files::ServerLog>(cfg);
+    one::<core::catalog::CatalogEntry>(cfg);
+    one::<core::resolve::Resolution>(cfg);
+    one::<core::save::SaveOutcome>(cfg);
+    one::<core::import::Imported>(cfg);
+    one::<core::doctor::fixall::FixReport>(cfg);
+    one::<core::probe::ProbeResult>(cfg);
+    one::<core::probe::Progress>(cfg);
+    one::<core::backup::BackupMeta>(cfg);
+    one::<core::diff::FileDiff>(cfg);
+    one::<core::workspace::RawFile>(cfg);
+    one::<core::model::ServerSpec>(cfg);
+    one::<core::secrets::Slot>(cfg);
+    one::<core::secrets::ops::SecretList>(cfg);
+    one::<core::secrets::ops::SetReport>(cfg);
+    one::<core::secrets::ops::RemoveReport>(cfg);
+    one::<core::secrets::migrate::Moved>(cfg);
+}
