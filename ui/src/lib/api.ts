@@ -1,0 +1,101 @@
+// The only module that talks to Tauri. Components call these typed functions; every failure is
+// an `IpcError` ({code, message, detail}) and the UI branches on `code`, never on the text.
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { open } from "@tauri-apps/plugin-dialog";
+import type { BackupMeta } from "./bindings/BackupMeta";
+import type { CatalogEntry } from "./bindings/CatalogEntry";
+import type { Client } from "./bindings/Client";
+import type { FileDiff } from "./bindings/FileDiff";
+import type { FilesChanged } from "./bindings/FilesChanged";
+import type { FixReport } from "./bindings/FixReport";
+import type { Imported } from "./bindings/Imported";
+import type { IpcError } from "./bindings/IpcError";
+import type { Moved } from "./bindings/Moved";
+import type { NamedEntry } from "./bindings/NamedEntry";
+import type { Overview } from "./bindings/Overview";
+import type { ProbeResult } from "./bindings/ProbeResult";
+import type { Progress } from "./bindings/Progress";
+import type { RawFile } from "./bindings/RawFile";
+import type { RemoveReport } from "./bindings/RemoveReport";
+import type { Resolution } from "./bindings/Resolution";
+import type { SaveOutcome } from "./bindings/SaveOutcome";
+import type { SecretList } from "./bindings/SecretList";
+import type { ServerLog } from "./bindings/ServerLog";
+import type { ServerRef } from "./bindings/ServerRef";
+import type { ServerSpec } from "./bindings/ServerSpec";
+import type { SetReport } from "./bindings/SetReport";
+import type { Slot } from "./bindings/Slot";
+import type { SourceRef } from "./bindings/SourceRef";
+import type { JsonValue } from "./bindings/serde_json/JsonValue";
+
+export type { IpcError };
+
+/** Whether a thrown value is the app's error envelope. */
+export function isIpcError(e: unknown): e is IpcError {
+  return typeof e === "object" && e !== null && "code" in e && "message" in e;
+}
+
+/** Plain words for any failure (the envelope's message, or a fallback). */
+export function errorText(e: unknown): string {
+  if (isIpcError(e)) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+export const api = {
+  overview: () => invoke<Overview>("overview"),
+  catalog: () => invoke<CatalogEntry[]>("catalog"),
+  catalogBuild: (id: string, answers: Record<string, string>, client: Client) =>
+    invoke<JsonValue>("catalog_build", { id, answers, client }),
+  resolveCommand: (command: string, client: Client) =>
+    invoke<Resolution | null>("resolve_command", { command, client }),
+
+  saveServer: (source: SourceRef, name: string, rename: string | null, spec: ServerSpec, base: JsonValue | null) =>
+    invoke<SaveOutcome>("save_server", { source, name, rename, spec, base }),
+  addServers: (source: SourceRef, servers: NamedEntry[]) =>
+    invoke<SaveOutcome>("add_servers", { source, servers }),
+  removeServer: (source: SourceRef, name: string) => invoke<SaveOutcome>("remove_server", { source, name }),
+  setEnabled: (source: SourceRef, name: string, enabled: boolean) =>
+    invoke<SaveOutcome>("set_enabled", { source, name, enabled }),
+  duplicateServer: (source: SourceRef, name: string, newName: string) =>
+    invoke<SaveOutcome>("duplicate_server", { source, name, newName }),
+  importPreview: (text: string) => invoke<Imported>("import_preview", { text }),
+  applyFix: (source: SourceRef, name: string, fixId: string) =>
+    invoke<SaveOutcome>("apply_fix", { source, name, fixId }),
+  fixAll: () => invoke<FixReport>("fix_all"),
+
+  testServers: (only: ServerRef[] | null, timeoutSecs?: number) =>
+    invoke<ProbeResult[]>("test_servers", { only, timeoutSecs: timeoutSecs ?? null }),
+  cancelTests: () => invoke<void>("cancel_tests"),
+
+  backups: (path: string) => invoke<BackupMeta[]>("backups", { path }),
+  backupDiff: (path: string, id: string) => invoke<FileDiff>("backup_diff", { path, id }),
+  restoreBackup: (path: string, id: string) => invoke<SaveOutcome>("restore_backup", { path, id }),
+  rawFile: (path: string) => invoke<RawFile>("raw_file", { path }),
+  saveRaw: (path: string, text: string, base: string) => invoke<SaveOutcome>("save_raw", { path, text, base }),
+  serverLog: (source: SourceRef, name: string) => invoke<ServerLog>("server_log", { source, name }),
+
+  secrets: () => invoke<SecretList>("secrets"),
+  secretSet: (name: string, value: string) => invoke<SetReport>("secret_set", { name, value }),
+  secretMark: (source: SourceRef, server: string, slot: Slot, name: string | null) =>
+    invoke<Moved>("secret_mark", { source, server, slot, name }),
+  secretReveal: (name: string) => invoke<string>("secret_reveal", { name }),
+  secretRemove: (name: string) => invoke<RemoveReport>("secret_remove", { name }),
+
+  /** Pick folders or files (the system dialog; nothing else of the file system is exposed). */
+  pick: async (opts: { directory: boolean; multiple: boolean; title: string }): Promise<string[]> => {
+    const r = await open({ directory: opts.directory, multiple: opts.multiple, title: opts.title });
+    if (r === null) return [];
+    return Array.isArray(r) ? r : [r];
+  },
+};
+
+export const events = {
+  /** Another program changed one of the config files. */
+  onFilesChanged: (f: (e: FilesChanged) => void): Promise<UnlistenFn> =>
+    listen<FilesChanged>("files-changed", (ev) => f(ev.payload)),
+  /** A test run's progress, one event when a server starts and one when it finishes. */
+  onProbeProgress: (f: (p: Progress) => void): Promise<UnlistenFn> =>
+    listen<Progress>("probe-progress", (ev) => f(ev.payload)),
+};
