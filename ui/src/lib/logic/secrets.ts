@@ -1,0 +1,56 @@
+// Secret markers (`<secret:NAME>`): the page never holds a keychain value, only these.
+import type { JsonValue } from "../bindings/serde_json/JsonValue";
+import type { Slot } from "../bindings/Slot";
+
+const MARKER = /<secret:([A-Za-z0-9][A-Za-z0-9_.-]*)>/;
+const MARKERS = /<secret:([A-Za-z0-9][A-Za-z0-9_.-]*)>/g;
+
+export interface Marked {
+  /** Text before the marker, e.g. "Bearer ". */
+  prefix: string;
+  name: string;
+  suffix: string;
+}
+
+/** The first marker in a value, with what surrounds it; null for a plain value. */
+export function parseMarker(value: string): Marked | null {
+  const m = MARKER.exec(value);
+  if (!m || m[1] === undefined) return null;
+  return { prefix: value.slice(0, m.index), name: m[1], suffix: value.slice(m.index + m[0].length) };
+}
+
+/** Replace every marker by dots, for one-line summaries. */
+export function maskMarkers(text: string): string {
+  return text.replace(MARKERS, "•••••");
+}
+
+/** Names of environment variables / headers that usually hold a secret. */
+export function looksSecretKey(key: string): boolean {
+  return /(token|secret|password|passwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|credential|bearer|cookie)/i.test(
+    key,
+  );
+}
+
+/**
+ * The env variables and headers of a built entry that hold one of `values` (the answers a person
+ * gave to a catalog entry's secret inputs), so they can be moved into the keychain after adding.
+ */
+export function slotsHolding(entry: JsonValue, values: string[]): Slot[] {
+  const wanted = values.map((v) => v.trim()).filter((v) => v.length > 0);
+  if (wanted.length === 0 || entry === null || typeof entry !== "object" || Array.isArray(entry)) return [];
+  const out: Slot[] = [];
+  const scan = (block: JsonValue | undefined, make: (k: string) => Slot) => {
+    if (!block || typeof block !== "object" || Array.isArray(block)) return;
+    for (const [k, v] of Object.entries(block)) {
+      if (typeof v === "string" && wanted.some((w) => v.includes(w))) out.push(make(k));
+    }
+  };
+  scan(entry["env"], (k) => ({ env: k }));
+  scan(entry["headers"], (k) => ({ header: k }));
+  return out;
+}
+
+/** "the variable GITHUB_TOKEN" / "the header Authorization". */
+export function slotLabel(slot: Slot): string {
+  return "env" in slot ? `the variable ${slot.env}` : `the header ${slot.header}`;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { mainFinding, plannedRun, progressRow, resultRow, rowStatus, runProgress, statusText } from "./status";
+import { rowKey } from "./sources";
+import { DESKTOP, PROJECT_FILE, STATE, machine, result } from "./fixtures.test-helpers";
+
+describe("status lights", () => {
+  it("reduces testing and results to the light", () => {
+    expect(rowStatus(false, undefined)).toBe("untested");
+    expect(rowStatus(true, { result: result("a", DESKTOP), at: 0 })).toBe("testing");
+    expect(rowStatus(false, { result: result("a", DESKTOP, { status: "error" }), at: 0 })).toBe("error");
+  });
+
+  it("explains a light by the first error, never by stderr chatter", () => {
+    const r = result("a", DESKTOP, {
+      status: "error",
+      findings: [
+        { code: "stderr-output", severity: "info", message: "it talks", fix: null },
+        { code: "no-tools", severity: "warning", message: "no tools", fix: null },
+        { code: "command-not-found", severity: "error", message: "npx not found", fix: "Use the full path" },
+      ],
+    });
+    expect(mainFinding(r)!.code).toBe("command-not-found");
+    expect(mainFinding(result("b", DESKTOP, { findings: [{ code: "stderr-output", severity: "info", message: "", fix: null }] }))).toBeNull();
+  });
+
+  it("counts tools in words", () => {
+    expect(statusText("ok", result("a", DESKTOP, { tools: ["x"] }))).toBe("Works · 1 tool");
+    expect(statusText("warning", result("a", DESKTOP, { tools: [] }))).toBe("Works, with a warning · 0 tools");
+    expect(statusText("error", undefined)).toBe("Does not start");
+  });
+
+  it("plans a run like Rust: enabled servers in listing order, or only the wanted ones", () => {
+    const files = machine();
+    const plan = plannedRun(files, null);
+    expect(plan).toEqual([
+      rowKey(files[0]!, "files"),
+      rowKey(files[1]!, "time"),
+      rowKey(files[2]!, "memory"),
+      rowKey(files[3]!, "files"),
+    ]);
+    const only = plannedRun(files, new Set([rowKey(files[2]!, "memory")]));
+    expect(only).toEqual([rowKey(files[2]!, "memory")]);
+  });
+
+  it("maps progress events to rows even when two files share a server name", () => {
+    const files = machine();
+    const plan = plannedRun(files, null);
+    expect(progressRow(plan, files, { event: "started", index: 3, server: "files" })).toBe(rowKey(files[3]!, "files"));
+    // A stale index falls back to the result's own file.
+    const r = result("files", PROJECT_FILE, { scope: "project" });
+    expect(progressRow(plan, files, { event: "finished", index: 0, result: r })).toBe(rowKey(files[3]!, "files"));
+    expect(resultRow(plan, result("time", STATE, { scope: "user" }))).toBe(rowKey(files[1]!, "time"));
+    expect(runProgress(plan, new Set([plan[0]!, "other"]))).toEqual({ done: 1, total: 4 });
+  });
+});

@@ -1,0 +1,42 @@
+// One-line descriptions of a server for the list ("what it runs").
+import type { ServerEntry } from "../bindings/ServerEntry";
+import { maskMarkers } from "./secrets";
+import { tildePath } from "./sources";
+
+/** Quote an argument the way a person would type it in a terminal (only when needed). */
+export function shellQuote(arg: string): string {
+  if (arg === "") return '""';
+  if (/^[A-Za-z0-9_@%+=:,./~^•-]+$/.test(arg)) return arg;
+  return `"${arg.replace(/(["\\$`])/g, "\\$1")}"`;
+}
+
+/** "npx -y @modelcontextprotocol/server-memory", or "https://… (HTTP)" for remote servers. */
+export function serverSummary(
+  s: Pick<ServerEntry, "transport" | "command" | "args" | "url">,
+  home: string | null = null,
+): string {
+  if (s.transport === "stdio") {
+    if (!s.command) return "No command set";
+    const parts = [s.command, ...s.args].map((a) => shellQuote(tildePath(maskMarkers(a), home)));
+    return parts.join(" ");
+  }
+  const kind = s.transport === "sse" ? "SSE" : s.transport === "ws" ? "WebSocket" : "HTTP";
+  if (!s.url) return `No address set (${kind})`;
+  return `${maskMarkers(s.url)} (${kind})`;
+}
+
+/** The name of the transport in plain words. */
+export function transportLabel(t: string): string {
+  switch (t) {
+    case "stdio":
+      return "A program on this computer";
+    case "http":
+      return "A web address (HTTP)";
+    case "sse":
+      return "A web address (SSE, older servers)";
+    case "ws":
+      return "A WebSocket address";
+    default:
+      return t;
+  }
+}
