@@ -1,0 +1,302 @@
+//! End-to-end test support: the real app, started through `tauri-driver` (which drives
+//! WebKitWebDriver) with a fixture HOME, and helpers to find elements by `data-testid`.
+//!
+//! Each launch gets its own `tauri-driver` on free loopback ports, started with the fixture's
+//! environment: the app inherits it, so it sees the fixture's files and never the user's.
+//! Needs a display (`xvfb-run`) and a D-Bus session with an unlocked keyring
+//! (`scripts/with-keyring`); `scripts/test-e2e` sets both up.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test support: a panic is a test failure
+#![allow(clippy::disallowed_methods)] // tests start their own processes
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use thirtyfour::prelude::*;
+
+pub use thirtyfour;
+
+/// How long any single UI condition may take (a cold test launch of real servers can be slow).
+pub const WAIT: Duration = Duration::from_secs(60);
+const POLL: Duration = Duration::from_millis(100);
+
+/// A sandbox HOME (with XDG dirs, this tool's data dir and a project folder).
+pub struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Default for Fixture {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let dir = tempfile::Builder::new()
+            .prefix("mcpconf-e2e-")
+            .tempdir()
+            .unwrap();
+        for d in [
+            "home/.config/Claude",
+            "home/.local/share",
+            "home/.cache",
+            "data",
+            "project",
+        ] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        Fixture { dir }
+    }
+
+    pub fn root(&self) -> PathBuf {
+        std::fs::canonicalize(self.dir.path()).unwrap()
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.root().join("home")
+    }
+
+    pub fn data(&self) -> PathBuf {
+        self.root().join("data")
+    }
+
+    pub fn project(&self) -> PathBuf {
+        self.root().join("project")
+    }
+
+    pub fn desktop_config(&self) -> PathBuf {
+        self.home()
+            .join(".config/Claude/claude_desktop_config.json")
+    }
+
+    pub fn claude_json(&self) -> PathBuf {
+        self.home().join(".claude.json")
+    }
+
+    /// Write a file under the fixture root and return its path.
+    pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, content).unwrap();
+        p
+    }
+
+    /// The environment the app runs with.
+    pub fn env(&self) -> Vec<(String, String)> {
+        let home = self.home();
+        let s = |p: PathBuf| p.to_string_lossy().into_owned();
+        vec![
+            ("HOME".into(), s(home.clone())),
+            ("XDG_CONFIG_HOME".into(), s(home.join(".config"))),
+            ("XDG_DATA_HOME".into(), s(home.join(".local/share"))),
+            ("XDG_CACHE_HOME".into(), s(home.join(".cache"))),
+            ("MCPCONF_DATA_DIR".into(), s(self.data())),
+            // The app runs Claude Code's servers with the shell's environment: keep it plain.
+            ("SHELL".into(), "/bin/bash".into()),
+        ]
+    }
+}
+
+/// The app binary under test: `MCPCONF_APP_BIN`, or the one built next to this test.
+pub fn app_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("MCPCONF_APP_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().unwrap();
+    // target/<profile>/deps/<test> -> target/<profile>/mcpconf-app
+    let bin = exe.parent().unwrap().parent().unwrap().join("mcpconf-app");
+    assert!(
+        bin.exists(),
+        "the app is not built at {}: run `cargo build -p mcpconf-app` (after `npm run build` in ui/)",
+        bin.display()
+    );
+    bin
+}
+
+fn tauri_driver() -> PathBuf {
+    let candidates = [
+        std::env::var("TAURI_DRIVER").ok().map(PathBuf::from),
+        std::env::var("HOME")
+            .ok()
+            .map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver")),
+        Some(PathBuf::from("/usr/local/bin/tauri-driver")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.exists())
+        .expect("tauri-driver is not installed: cargo install tauri-driver --version ^2 --locked (scripts/install-deps does it)")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Where screenshots go (gitignored).
+pub fn artifacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The running app.
+pub struct App {
+    pub driver: WebDriver,
+    _tauri_driver: tokio::process::Child,
+}
+
+impl App {
+    /// Start the app with `fx` as its world, and wait until the page is up.
+    pub async fn launch(fx: &Fixture) -> App {
+        let (port, native) = (free_port(), free_port());
+        let mut cmd = tokio::process::Command::new(tauri_driver());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .envs(fx.env())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true);
+        let td = cmd.spawn().expect("start tauri-driver");
+        // Wait until tauri-driver listens (a condition, polled).
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "tauri-driver did not start listening on {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let mut caps = thirtyfour::Capabilities::new();
+        caps.set(
+            "tauri:options",
+            serde_json::json!({ "application": app_binary() }),
+        )
+        .unwrap();
+        let driver = WebDriver::new(format!("http://127.0.0.1:{port}"), caps)
+            .await
+            .expect("start a WebDriver session with the app");
+        let app = App {
+            driver,
+            _tauri_driver: td,
+        };
+        // The page has rendered the overview.
+        app.wait_testid("nav-overview").await;
+        app
+    }
+
+    fn selector(id: &str) -> By {
+        By::Css(format!("[data-testid='{id}']"))
+    }
+
+    /// The first element with this test id, waiting until one is displayed.
+    pub async fn wait_testid(&self, id: &str) -> WebElement {
+        self.driver
+            .query(Self::selector(id))
+            .wait(WAIT, POLL)
+            .and_displayed()
+            .desc(id)
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={id}] appeared: {e}"))
+    }
+
+    /// An element matching a CSS selector, waiting until it is displayed.
+    pub async fn wait_css(&self, css: &str) -> WebElement {
+        self.driver
+            .query(By::Css(css.to_owned()))
+            .wait(WAIT, POLL)
+            .and_displayed()
+            .desc(css)
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("nothing matched {css}: {e}"))
+    }
+
+    /// Every element with this test id now (no waiting).
+    pub async fn all_testid(&self, id: &str) -> Vec<WebElement> {
+        self.driver.find_all(Self::selector(id)).await.unwrap()
+    }
+
+    /// The server row of `name` (optionally in the file at `path`).
+    pub async fn server_row(&self, name: &str, path: Option<&Path>) -> WebElement {
+        let css = match path {
+            Some(p) => format!(
+                "[data-testid='server-row'][data-name='{name}'][data-path='{}']",
+                p.display()
+            ),
+            None => format!("[data-testid='server-row'][data-name='{name}']"),
+        };
+        self.wait_css(&css).await
+    }
+
+    /// Wait until `css` matches an element whose attribute `attr` is one of `values`; returns
+    /// the value seen.
+    pub async fn wait_attr_in(&self, css: &str, attr: &str, values: &[&str]) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut last = String::new();
+        loop {
+            if let Ok(el) = self.driver.find(By::Css(css.to_owned())).await
+                && let Ok(Some(v)) = el.attr(attr).await
+            {
+                if values.contains(&v.as_str()) {
+                    return v;
+                }
+                last = v;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{css} [{attr}] stayed {last:?}, wanted one of {values:?}"
+            );
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// Wait until `f` holds (a condition on the files, say), polling.
+    pub async fn until(&self, what: &str, mut f: impl FnMut() -> bool) {
+        let deadline = Instant::now() + WAIT;
+        while !f() {
+            assert!(Instant::now() < deadline, "timed out waiting until {what}");
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    pub async fn click(&self, id: &str) {
+        self.wait_testid(id)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {id}: {e}"));
+    }
+
+    /// A screenshot of the window into test-artifacts/NAME.png.
+    pub async fn shot(&self, name: &str) {
+        // The DOM can be ahead of what is painted: wait for two frames so the picture is current.
+        let _ = self
+            .driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+        let path = artifacts().join(format!("{name}.png"));
+        self.driver
+            .screenshot(&path)
+            .await
+            .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+    }
+
+    pub async fn quit(self) {
+        let _ = self.driver.quit().await;
+    }
+}
