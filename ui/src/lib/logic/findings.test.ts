@@ -42,3 +42,12 @@ describe("findings", () => {
     expect(fixableCount(list)).toBe(2);
   });
 });
+
+describe("fix buttons", () => {
+  it("have short labels, with a generic one for fixes added later", async () => {
+    const { fixLabel } = await import("./findings");
+    expect(fixLabel("absolute-command")).toBe("Use the full path");
+    expect(fixLabel("move-to-keychain")).toBe("Move to keychain");
+    expect(fixLabel("something-new")).toBe("Fix it");
+  });
+});

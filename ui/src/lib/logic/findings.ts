@@ -46,3 +46,19 @@ export function plaintextSecrets(findings: Finding[]): Finding[] {
 export function fixableCount(findings: Finding[]): number {
   return findings.filter((f) => f.fix !== null && f.server !== null).length;
 }
+
+const FIX_LABELS: Record<string, string> = {
+  "absolute-command": "Use the full path",
+  "absolute-path-arg": "Use the full path",
+  "wrap-cmd": "Add cmd /c",
+  "add-npx-y": "Add -y",
+  "stdio-bridge": "Use the bridge",
+  "set-type": "Set the type",
+  "normalize-auth-header": "Fix the header",
+  "move-to-keychain": "Move to keychain",
+};
+
+/** The short label of a Fix button (the fix's description says the rest beside it). */
+export function fixLabel(id: string): string {
+  return FIX_LABELS[id] ?? "Fix it";
+}

@@ -108,7 +108,7 @@ export function jsonProblem(text: string): JsonProblem | null {
     i++;
     for (;;) {
       const c = text[i];
-      if (c === undefined) fail("This text in quotes is never closed.");
+      if (c === undefined) return fail("This text in quotes is never closed.");
       if (c === '"') {
         i++;
         return;
