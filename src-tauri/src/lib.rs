@@ -32,6 +32,7 @@ pub fn run() {
             commands::overview::catalog,
             commands::overview::catalog_build,
             commands::overview::resolve_command,
+            commands::overview::ui_ready,
             commands::servers::save_server,
             commands::servers::add_servers,
             commands::servers::remove_server,

@@ -15,6 +15,8 @@ pub struct AppState {
     pub watch: Mutex<(Vec<PathBuf>, Option<Watcher>)>,
     /// Cancels the test run in progress.
     pub tests: Mutex<Option<CancellationToken>>,
+    /// When the process started (the startup benchmark measures to the first painted overview).
+    pub started: std::time::Instant,
 }
 
 impl AppState {
@@ -24,6 +26,7 @@ impl AppState {
             doctor: OnceLock::new(),
             watch: Mutex::new((Vec::new(), None)),
             tests: Mutex::new(None),
+            started: std::time::Instant::now(),
         }
     }
 
