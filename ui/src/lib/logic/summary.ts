@@ -40,3 +40,29 @@ export function transportLabel(t: string): string {
       return t;
   }
 }
+
+const ORIGINS: Record<string, string> = {
+  "client-path": "on Claude's own search path",
+  "shell-path": "on your terminal's search path",
+  homebrew: "Homebrew",
+  nvm: "nvm",
+  volta: "Volta",
+  fnm: "fnm",
+  asdf: "asdf",
+  mise: "mise",
+  pyenv: "pyenv",
+  "local-bin": "~/.local/bin (uv, pipx)",
+  cargo: "Cargo",
+  bun: "Bun",
+  deno: "Deno",
+  "node-installer": "the Node.js installer",
+  "npm-global": "npm global packages",
+  "nvm-windows": "nvm for Windows",
+  scoop: "Scoop",
+  system: "the system",
+};
+
+/** Where a command was found, in words. */
+export function originLabel(origin: string): string {
+  return ORIGINS[origin] ?? origin;
+}
