@@ -24,3 +24,11 @@ describe("secret markers", () => {
     expect(slotsHolding(e, [" "])).toEqual([]);
   });
 });
+
+describe("slot labels", () => {
+  it("name the variable or header, capitalised at the start of a sentence", async () => {
+    const { slotLabel } = await import("./secrets");
+    expect(slotLabel({ env: "TOKEN" })).toBe("the variable TOKEN");
+    expect(slotLabel({ header: "Authorization" }, true)).toBe("The header Authorization");
+  });
+});

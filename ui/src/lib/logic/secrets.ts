@@ -50,7 +50,8 @@ export function slotsHolding(entry: JsonValue, values: string[]): Slot[] {
   return out;
 }
 
-/** "the variable GITHUB_TOKEN" / "the header Authorization". */
-export function slotLabel(slot: Slot): string {
-  return "env" in slot ? `the variable ${slot.env}` : `the header ${slot.header}`;
+/** "the variable GITHUB_TOKEN" / "the header Authorization" ("The …" at the start of a sentence). */
+export function slotLabel(slot: Slot, start = false): string {
+  const s = "env" in slot ? `the variable ${slot.env}` : `the header ${slot.header}`;
+  return start ? s[0]!.toUpperCase() + s.slice(1) : s;
 }

@@ -49,3 +49,11 @@ describe("sources", () => {
     expect(JSON.parse(t[2]!.value)).toEqual(t[2]!.ref);
   });
 });
+
+describe("files on disk", () => {
+  it("lists each existing file once, ~/.claude.json once for all its sections", async () => {
+    const { diskFiles } = await import("./sources");
+    const files = [...machine(), listing({ client: "claude-code", scope: "project", path: "/x/.mcp.json", project: "/x", exists: false })];
+    expect(diskFiles(files).map((d) => d.label)).toEqual(["Claude Desktop", "Claude Code (~/.claude.json)", "Project app (.mcp.json)"]);
+  });
+});

@@ -195,3 +195,24 @@ export function defaultTarget(list: Target[], scopeHint: string | null, preferre
   }
   return list.find((t) => t.ref.client === "claude-desktop") ?? list[0] ?? null;
 }
+
+/** One file on disk (the sections of ~/.claude.json share it), for the backups screen. */
+export interface DiskFile {
+  path: string;
+  label: string;
+  client: Client;
+}
+
+/** Every file that exists, once, named for people: backups are kept per file. */
+export function diskFiles(files: Listing[], home: string | null = inferHome(files)): DiskFile[] {
+  const out: DiskFile[] = [];
+  for (const f of files) {
+    if (!f.exists || out.some((d) => d.path === f.path)) continue;
+    let label: string;
+    if (f.client === "claude-desktop") label = f.read_by_client ? "Claude Desktop" : `Claude Desktop (${tildePath(f.path, home)})`;
+    else if (f.scope === "project") label = `Project ${baseName(f.project ?? f.path.replace(/[\\/][^\\/]*$/, ""))} (.mcp.json)`;
+    else label = "Claude Code (~/.claude.json)";
+    out.push({ path: f.path, label, client: f.client });
+  }
+  return out;
+}

@@ -115,13 +115,13 @@ class AppStore {
    * Everything that follows a successful write: the toast (with Undo when a backup was made),
    * the restart banner for Claude Desktop files, a reload.
    */
-  async wrote(outcomes: SaveOutcome[], text: string, opts: { undo?: boolean; detail?: string[] } = {}) {
+  async wrote(outcomes: SaveOutcome[], text: string, opts: { undo?: boolean; detail?: string[]; changed?: boolean } = {}) {
     const written = outcomes.filter((o) => o.written);
     const backups = written.filter((o) => o.backup).map((o) => ({ path: o.path, id: o.backup!.id }));
     const notes = [...(opts.detail ?? []), ...outcomes.flatMap((o) => o.notes ?? [])];
     if (written.some((o) => this.#isDesktop(o.path))) this.desktopDirty = true;
     const undo: Undo | null = opts.undo === false || backups.length === 0 ? null : { backups };
-    if (written.length === 0 && outcomes.length > 0) {
+    if (written.length === 0 && outcomes.length > 0 && !opts.changed) {
       toasts.show("info", "Nothing to change: the file already says that.", { detail: notes });
     } else {
       toasts.show("ok", text, { detail: notes, undo });
@@ -228,7 +228,7 @@ class AppStore {
     try {
       const out = await api.applyFix(source, f.server, f.fix.id);
       this.#stale(row);
-      await this.wrote([out], `Fixed “${f.server}”: ${lowerFirst(f.fix.description)}`);
+      await this.wrote([out], `Fixed “${f.server}”.`, { detail: [f.fix.description] });
       if (wasTested && !this.run && this.rows.has(row)) void this.test([row]);
     } catch (e) {
       reportError(e, `Could not fix “${f.server}”`);
@@ -265,10 +265,6 @@ class AppStore {
     for (const [k, r] of this.rows) if (r.listing.path === path && r.entry.name === server) return k;
     return "";
   }
-}
-
-function lowerFirst(s: string): string {
-  return s.length ? s[0]!.toLowerCase() + s.slice(1) : s;
 }
 
 export const app = new AppStore();
