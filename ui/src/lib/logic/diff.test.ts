@@ -11,7 +11,7 @@ describe("backup diffs", () => {
   it("tells what restoring would do, per section", () => {
     const s = diffSummary({
       sections: [
-        { section: { kind: "root" }, added: ["new"], removed: ["old"], changed: [] },
+        { section: { kind: "root" }, added: ["new"], removed: ["old", "older"], changed: [] },
         { section: { kind: "project", project: "/p" }, added: [], removed: [], changed: ["mem"] },
       ],
       text: "x",
@@ -19,8 +19,8 @@ describe("backup diffs", () => {
       note: null,
     });
     expect(s).toEqual([
-      "Added since: “new” — restoring removes them.",
-      "Removed since: “old” — restoring brings them back.",
+      "Added since: “new” — restoring removes it.",
+      "Removed since: “old”, “older” — restoring brings them back.",
       "Changed since (project /p): “mem” — restoring puts back the old settings.",
     ]);
   });

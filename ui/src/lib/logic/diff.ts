@@ -26,6 +26,10 @@ function sectionName(s: Section): string {
   return s.kind === "root" ? "" : ` (project ${s.project})`;
 }
 
+function them(list: string[]): string {
+  return list.length === 1 ? "it" : "them";
+}
+
 function names(list: string[]): string {
   return list.map((n) => `“${n}”`).join(", ");
 }
@@ -38,8 +42,8 @@ export function diffSummary(d: FileDiff): string[] {
   const out: string[] = [];
   for (const s of d.sections) {
     const where = sectionName(s.section);
-    if (s.added.length) out.push(`Added since${where}: ${names(s.added)} — restoring removes them.`);
-    if (s.removed.length) out.push(`Removed since${where}: ${names(s.removed)} — restoring brings them back.`);
+    if (s.added.length) out.push(`Added since${where}: ${names(s.added)} — restoring removes ${them(s.added)}.`);
+    if (s.removed.length) out.push(`Removed since${where}: ${names(s.removed)} — restoring brings ${them(s.removed)} back.`);
     if (s.changed.length) out.push(`Changed since${where}: ${names(s.changed)} — restoring puts back the old settings.`);
   }
   if (out.length === 0 && d.text !== "") out.push("No server changed; only other parts of the file differ.");
