@@ -20,8 +20,8 @@ export function attachFindings(findings: Finding[]): Attached {
   const byRow = new Map<string, Finding[]>();
   const byFile = new Map<string, Finding[]>();
   for (const f of findings) {
-    const map = f.server === null ? byFile : byRow;
-    const key = f.server === null ? sourceKey(f) : rowKey(f, f.server);
+    const map = f.server == null ? byFile : byRow;
+    const key = f.server == null ? sourceKey(f) : rowKey(f, f.server);
     const list = map.get(key) ?? [];
     list.push(f);
     map.set(key, list);
@@ -39,12 +39,12 @@ export function worst(list: { severity: Severity }[]): Severity | null {
 
 /** Findings whose fix moves a plain-text secret into the keychain. */
 export function plaintextSecrets(findings: Finding[]): Finding[] {
-  return findings.filter((f) => f.fix?.id === "move-to-keychain" && f.server !== null);
+  return findings.filter((f) => f.fix?.id === "move-to-keychain" && f.server != null);
 }
 
 /** How many findings have a one-click fix (for the "Fix all" label). */
 export function fixableCount(findings: Finding[]): number {
-  return findings.filter((f) => f.fix !== null && f.server !== null).length;
+  return findings.filter((f) => f.fix != null && f.server != null).length;
 }
 
 const FIX_LABELS: Record<string, string> = {

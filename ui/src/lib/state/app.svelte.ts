@@ -219,7 +219,7 @@ class AppStore {
 
   /** The Fix button beside a finding; the server is tested again when it had been tested. */
   async applyFix(f: Finding) {
-    if (!f.fix || f.server === null) return;
+    if (!f.fix || f.server == null) return;
     const key = this.findingKey(f);
     this.busy[key] = true;
     const source: SourceRef = { client: f.client, scope: f.scope, project: f.project ?? null, path: f.path };
