@@ -11,6 +11,7 @@ import type { ServerEntry } from "../bindings/ServerEntry";
 import type { ServerRef } from "../bindings/ServerRef";
 import type { SourceRef } from "../bindings/SourceRef";
 import { attachFindings } from "../logic/findings";
+import { stableOrder } from "../logic/order";
 import { inferHome, rowKey, sourceKey, sourceRef } from "../logic/sources";
 import { isCancelled, plannedRun, progressRow, resultRow, type Tested } from "../logic/status";
 import { toasts, type Undo } from "./toasts.svelte";
@@ -66,6 +67,8 @@ class AppStore {
     new Map(this.files.flatMap((l) => l.servers.map((entry) => [rowKey(l, entry.name), { key: rowKey(l, entry.name), listing: l, entry }] as const))),
   );
 
+  /** The order rows were shown in, per file section (see `stableOrder`). */
+  #order = new Map<string, string[]>();
   #reloading: Promise<void> | null = null;
   #again = false;
 
@@ -98,6 +101,15 @@ class AppStore {
       this.#reloading = null;
     })();
     return this.#reloading;
+  }
+
+  /** The servers of a file in a stable order. */
+  ordered(l: Listing): ServerEntry[] {
+    const key = sourceKey(l);
+    const names = stableOrder(this.#order.get(key), l.servers.map((s) => s.name));
+    this.#order.set(key, names);
+    const byName = new Map(l.servers.map((s) => [s.name, s] as const));
+    return names.map((n) => byName.get(n)!).filter((s) => s !== undefined);
   }
 
   go(view: View) {
