@@ -36,3 +36,12 @@ describe("human times", () => {
     expect(formatDuration(1234)).toBe("1.2 s");
   });
 });
+
+describe("times inside sentences", () => {
+  it("replaces RFC 3339 times with human ones and leaves the rest", async () => {
+    const { humanizeTimes } = await import("./time");
+    const iso = new Date(2026, 10, 20, 6, 31, 55).toISOString();
+    expect(humanizeTimes(`before restoring the backup from ${iso}`, now)).toBe("before restoring the backup from today 06:31");
+    expect(humanizeTimes('before adding "x"', now)).toBe('before adding "x"');
+  });
+});

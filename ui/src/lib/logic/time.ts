@@ -44,3 +44,10 @@ export function formatSize(bytes: number): string {
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
+
+const ISO = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})\b/g;
+
+/** Times written by Rust inside a sentence ("…the backup from 2026-11-21T06:31:55Z") in words. */
+export function humanizeTimes(text: string, now: Date = new Date()): string {
+  return text.replace(ISO, (iso) => humanTime(iso, now));
+}
