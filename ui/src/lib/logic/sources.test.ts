@@ -57,3 +57,16 @@ describe("files on disk", () => {
     expect(diskFiles(files).map((d) => d.label)).toEqual(["Claude Desktop", "Claude Code (~/.claude.json)", "Project app (.mcp.json)"]);
   });
 });
+
+describe("page titles", () => {
+  it("name the project for project files, briefly", async () => {
+    const { pageTitle } = await import("./sources");
+    const files = machine();
+    expect(files.map((f) => pageTitle(f))).toEqual([
+      "Claude Desktop",
+      "Claude Code — everywhere",
+      "app — only you",
+      "app — shared with the project",
+    ]);
+  });
+});

@@ -216,3 +216,10 @@ export function diskFiles(files: Listing[], home: string | null = inferHome(file
   }
   return out;
 }
+
+/** The page title when one file is shown ("app — shared"), short enough for one line. */
+export function pageTitle(l: { client: Client; scope: Scope; project?: string | null }): string {
+  if (l.client === "claude-desktop") return "Claude Desktop";
+  if (l.scope === "user" || !l.project) return "Claude Code — everywhere";
+  return `${baseName(l.project)} — ${l.scope === "local" ? "only you" : "shared with the project"}`;
+}
