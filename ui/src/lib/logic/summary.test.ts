@@ -21,3 +21,14 @@ describe("one-line summary of a server", () => {
     expect(serverSummary({ transport: "stdio", command: null, args: [], url: null })).toBe("No command set");
   });
 });
+
+describe("filter", () => {
+  it("matches every word against name, program, arguments and address", async () => {
+    const { matchesFilter } = await import("./summary");
+    const s = { name: "Files", command: "npx", args: ["@modelcontextprotocol/server-filesystem"], url: null };
+    expect(matchesFilter(s, "")).toBe(true);
+    expect(matchesFilter(s, "files npx")).toBe(true);
+    expect(matchesFilter(s, "filesystem")).toBe(true);
+    expect(matchesFilter(s, "github")).toBe(false);
+  });
+});

@@ -66,3 +66,11 @@ const ORIGINS: Record<string, string> = {
 export function originLabel(origin: string): string {
   return ORIGINS[origin] ?? origin;
 }
+
+/** Whether a server matches what was typed in the filter box (name, program, arguments, address). */
+export function matchesFilter(s: Pick<ServerEntry, "name" | "command" | "args" | "url">, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter((w) => w);
+  if (words.length === 0) return true;
+  const hay = [s.name, s.command ?? "", ...s.args, s.url ?? ""].join(" ").toLowerCase();
+  return words.every((w) => hay.includes(w));
+}

@@ -55,6 +55,8 @@ class AppStore {
   logsFor: Row | null = $state(null);
   /** Keys of findings whose fix is being applied, and "fix-all". */
   busy: Record<string, true> = $state({});
+  /** What is typed in the overview's filter box. */
+  filter = $state("");
   /** Now, updated every half minute (for "tested 2 min ago"). */
   clock = $state(Date.now());
   /** Rows whose details (test results) are open. */
