@@ -53,3 +53,15 @@ describe("status lights", () => {
     expect(runProgress(plan, new Set([plan[0]!, "other"]))).toEqual({ done: 1, total: 4 });
   });
 });
+
+describe("two projects' local sections", () => {
+  it("are told apart by the event's position (same file, same scope, same name)", async () => {
+    const { listing, entry } = await import("./fixtures.test-helpers");
+    const a = listing({ client: "claude-code", scope: "local", path: STATE, project: "/a" }, [entry("mem")]);
+    const b = listing({ client: "claude-code", scope: "local", path: STATE, project: "/b" }, [entry("mem")]);
+    const plan = plannedRun([a, b], null);
+    const r = result("mem", STATE, { scope: "local", client: "claude-code" });
+    expect(progressRow(plan, [a, b], { event: "finished", index: 1, result: r })).toBe(rowKey(b, "mem"));
+    expect(progressRow(plan, [a, b], { event: "finished", index: 0, result: r })).toBe(rowKey(a, "mem"));
+  });
+});
