@@ -135,7 +135,8 @@ class AppStore {
     const notes = [...(opts.detail ?? []), ...outcomes.flatMap((o) => o.notes ?? [])];
     if (written.some((o) => this.#isDesktop(o.path))) this.desktopDirty = true;
     const undo: Undo | null = opts.undo === false || backups.length === 0 ? null : { backups };
-    if (written.length === 0 && outcomes.length > 0 && !opts.changed) {
+    // Nothing written and nothing to say (a disabled server's kept copy changing comes with a note).
+    if (written.length === 0 && outcomes.length > 0 && !opts.changed && notes.length === 0) {
       toasts.show("info", "Nothing to change: the file already says that.", { detail: notes });
     } else {
       toasts.show("ok", text, { detail: notes, undo });
