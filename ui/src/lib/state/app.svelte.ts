@@ -55,6 +55,8 @@ class AppStore {
   logsFor: Row | null = $state(null);
   /** Keys of findings whose fix is being applied, and "fix-all". */
   busy: Record<string, true> = $state({});
+  /** When this app last wrote (or started writing): a reload soon after is our own change. */
+  lastWriteAt = 0;
   /** What is typed in the overview's filter box. */
   filter = $state("");
   /** Now, updated every half minute (for "tested 2 min ago"). */
@@ -85,6 +87,11 @@ class AppStore {
   }
 
   /** Reload the overview; calls during a reload are merged into one more. */
+  /** Whether a change seen now is most likely this app's own write. */
+  ownChange(): boolean {
+    return Date.now() - this.lastWriteAt < 4000;
+  }
+
   reload(): Promise<void> {
     if (this.#reloading) {
       this.#again = true;
@@ -130,6 +137,7 @@ class AppStore {
    * the restart banner for Claude Desktop files, a reload.
    */
   async wrote(outcomes: SaveOutcome[], text: string, opts: { undo?: boolean; detail?: string[]; changed?: boolean } = {}) {
+    this.lastWriteAt = Date.now();
     const written = outcomes.filter((o) => o.written);
     const backups = written.filter((o) => o.backup).map((o) => ({ path: o.path, id: o.backup!.id }));
     const notes = [...(opts.detail ?? []), ...outcomes.flatMap((o) => o.notes ?? [])];
@@ -150,6 +158,7 @@ class AppStore {
 
   /** Restore the backups a toast offered. */
   async undo(u: Undo) {
+    this.lastWriteAt = Date.now();
     try {
       const outs: SaveOutcome[] = [];
       for (const b of u.backups) outs.push(await api.restoreBackup(b.path, b.id));
@@ -219,6 +228,7 @@ class AppStore {
   // ---- server actions ----
 
   async setEnabled(row: Row, enabled: boolean) {
+    this.lastWriteAt = Date.now();
     try {
       const out = await api.setEnabled(sourceRef(row.listing), row.entry.name, enabled);
       this.#stale(row.key);
@@ -240,6 +250,7 @@ class AppStore {
     const source: SourceRef = { client: f.client, scope: f.scope, project: f.project ?? null, path: f.path };
     const row = rowKey(f, f.server);
     const wasTested = row in this.tested;
+    this.lastWriteAt = Date.now();
     try {
       const out = await api.applyFix(source, f.server, f.fix.id);
       this.#stale(row);
@@ -254,6 +265,7 @@ class AppStore {
 
   async fixAll() {
     this.busy["fix-all"] = true;
+    this.lastWriteAt = Date.now();
     try {
       const report: FixReport = await api.fixAll();
       const files = report.fixed.filter((f) => f.written);
