@@ -84,6 +84,8 @@ class AppStore {
       events.onProbeProgress((p) => this.#progress(p)),
     ]).catch((e) => reportError(e, "Could not listen for changes"));
     await this.reload();
+    // Tell the shell once the first overview has been painted (two frames: layout, then paint).
+    requestAnimationFrame(() => requestAnimationFrame(() => void api.uiReady().catch(() => {})));
   }
 
   /** Reload the overview; calls during a reload are merged into one more. */
