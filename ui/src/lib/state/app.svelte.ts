@@ -175,6 +175,9 @@ class AppStore {
   /** Test every enabled server (`null`) or these rows. One run at a time. */
   async test(keys: string[] | null) {
     if (this.run) return;
+    // "Test all" pressed while the first overview is still loading: test what it finds.
+    if (!this.overview) await this.reload();
+    if (this.run) return;
     const wanted = keys ? new Set(keys) : null;
     const plan = plannedRun(this.files, wanted);
     if (plan.length === 0) {
