@@ -46,6 +46,25 @@ pub const INHERITED_WINDOWS: &[&str] = &[
     "PROGRAMFILES",
 ];
 
+/// Whether a stdio server on `os` inherits the variable `key` with this value from its client:
+/// one of the SDK's names (any case on Windows), and not an exported shell function (the SDK
+/// skips those: they would run code in the server's shell).
+pub fn inherited(os: Os, key: &str, value: &str) -> bool {
+    let names = if os == Os::Windows {
+        INHERITED_WINDOWS
+    } else {
+        INHERITED_POSIX
+    };
+    let named = names.iter().any(|n| {
+        if os == Os::Windows {
+            n.eq_ignore_ascii_case(key)
+        } else {
+            *n == key
+        }
+    });
+    named && !value.starts_with("()")
+}
+
 /// How long we wait for the user's shell to print its environment (rc files can be slow or hang).
 pub const SHELL_TIMEOUT: Duration = Duration::from_secs(8);
 
@@ -176,15 +195,10 @@ impl ClientEnv {
         &self,
         entry_env: &indexmap::IndexMap<String, String>,
     ) -> BTreeMap<String, String> {
-        let keep = if self.os == Os::Windows {
-            INHERITED_WINDOWS
-        } else {
-            INHERITED_POSIX
-        };
         let mut out: BTreeMap<String, String> = self
             .vars
             .iter()
-            .filter(|(k, _)| keep.iter().any(|w| w.eq_ignore_ascii_case(k)))
+            .filter(|(k, v)| inherited(self.os, k, v))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         for (k, v) in entry_env {

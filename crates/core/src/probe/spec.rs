@@ -48,25 +48,6 @@ pub enum SpecError {
     NotTestable(String),
 }
 
-/// The variables the MCP TypeScript SDK passes on to a server by default (`getDefaultEnvironment`).
-#[cfg(not(windows))]
-const DEFAULT_VARS: &[&str] = &["HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER"];
-#[cfg(windows)]
-const DEFAULT_VARS: &[&str] = &[
-    "APPDATA",
-    "HOMEDRIVE",
-    "HOMEPATH",
-    "LOCALAPPDATA",
-    "PATH",
-    "PROCESSOR_ARCHITECTURE",
-    "SYSTEMDRIVE",
-    "SYSTEMROOT",
-    "TEMP",
-    "USERNAME",
-    "USERPROFILE",
-    "PROGRAMFILES",
-];
-
 /// The default client environment: the SDK's variables, taken from this process.
 pub fn default_base_env() -> BTreeMap<String, String> {
     base_env_from(std::env::vars())
@@ -74,18 +55,9 @@ pub fn default_base_env() -> BTreeMap<String, String> {
 
 /// [`default_base_env`] over any set of variables (testable).
 pub fn base_env_from(vars: impl IntoIterator<Item = (String, String)>) -> BTreeMap<String, String> {
+    let os = crate::host::Os::current();
     vars.into_iter()
-        .filter(|(k, v)| {
-            DEFAULT_VARS.iter().any(|d| {
-                if cfg!(windows) {
-                    d.eq_ignore_ascii_case(k)
-                } else {
-                    d == k
-                }
-            })
-            // The SDK skips exported shell functions, which would be a security risk.
-            && !v.starts_with("()")
-        })
+        .filter(|(k, v)| crate::clientenv::inherited(os, k, v))
         .collect()
 }
 
