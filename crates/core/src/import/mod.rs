@@ -8,6 +8,7 @@
 
 mod claude_add;
 mod command;
+mod cursor;
 mod error;
 mod json;
 mod name;

@@ -15,30 +15,9 @@ enum Quote {
     CurlySingle,
 }
 
-struct Cursor<'a> {
-    chars: &'a [char],
-    at: usize,
-    line: usize,
-    column: usize,
-}
+use super::cursor::Cursor;
 
 impl Cursor<'_> {
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.at + ahead).copied()
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek(0)?;
-        self.at += 1;
-        if c == '\n' {
-            self.line += 1;
-            self.column = 1;
-        } else {
-            self.column += 1;
-        }
-        Some(c)
-    }
-
     /// A curly quote inside a string only ends it when JSON punctuation
     /// follows; otherwise it is part of the text (“it’s” or a quoted word).
     fn closes_here(&self) -> bool {
@@ -61,12 +40,7 @@ pub(super) fn clean_json(
     notes: &mut Notes,
 ) -> Result<String, ImportError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut cur = Cursor {
-        chars: &chars,
-        at: 0,
-        line: first_line,
-        column: 1,
-    };
+    let mut cur = Cursor::new(&chars, first_line);
     let mut out = String::with_capacity(text.len());
     while let Some(c) = cur.peek(0) {
         match c {

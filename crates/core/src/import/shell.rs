@@ -48,30 +48,9 @@ impl Splitter {
     }
 }
 
-struct Cursor {
-    chars: Vec<char>,
-    at: usize,
-    line: usize,
-    column: usize,
-}
+use super::cursor::Cursor;
 
-impl Cursor {
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.at + ahead).copied()
-    }
-
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek(0)?;
-        self.at += 1;
-        if c == '\n' {
-            self.line += 1;
-            self.column = 1;
-        } else {
-            self.column += 1;
-        }
-        Some(c)
-    }
-
+impl Cursor<'_> {
     /// True when only spaces stand between here and the end of the line.
     fn line_ends_after(&self, ahead: usize) -> bool {
         let mut ahead = ahead;
@@ -87,12 +66,8 @@ impl Cursor {
 
 /// One entry per command; commands end at a line break, `;`, `|`, `&&` or `||`.
 pub(super) fn split_commands(text: &str, notes: &mut Notes) -> Result<Vec<Vec<Word>>, ImportError> {
-    let mut cur = Cursor {
-        chars: text.chars().collect(),
-        at: 0,
-        line: 1,
-        column: 1,
-    };
+    let chars: Vec<char> = text.chars().collect();
+    let mut cur = Cursor::new(&chars, 1);
     let mut out = Splitter::default();
     while let Some(c) = cur.peek(0) {
         let (line, column) = (cur.line, cur.column);
