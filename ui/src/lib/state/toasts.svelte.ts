@@ -24,7 +24,7 @@ class Toasts {
   show(kind: Toast["kind"], text: string, opts: { detail?: (string | null | undefined)[]; undo?: Undo | null } = {}): number {
     const id = this.#next++;
     const detail = (opts.detail ?? []).filter((d): d is string => !!d);
-    this.list = [...this.list.slice(-3), { id, kind, text, detail, undo: opts.undo ?? null }];
+    this.list = [...this.list.slice(-2), { id, kind, text, detail, undo: opts.undo ?? null }];
     this.#arm(id, LIFETIME[kind] + (opts.undo ? 5000 : 0));
     return id;
   }
