@@ -93,6 +93,8 @@ impl Fixture {
             ("MCPCONF_DATA_DIR".into(), s(self.data())),
             // The app runs Claude Code's servers with the shell's environment: keep it plain.
             ("SHELL".into(), "/bin/bash".into()),
+            // Mesa's shader cache is of no use under Xvfb (and complains about missing folders).
+            ("MESA_SHADER_CACHE_DISABLE".into(), "true".into()),
         ]
     }
 }
