@@ -40,10 +40,11 @@ pub async fn test_servers(
     })
     .await?;
     let cancel = CancellationToken::new();
-    if let Ok(mut t) = state.tests.lock() {
-        if let Some(previous) = t.replace(cancel.clone()) {
-            previous.cancel();
-        }
+    // A new run replaces (and stops) the one before.
+    if let Ok(mut t) = state.tests.lock()
+        && let Some(previous) = t.replace(cancel.clone())
+    {
+        previous.cancel();
     }
     let emitter = app.clone();
     let progress: Arc<dyn Fn(Progress) + Send + Sync> = Arc::new(move |p: Progress| {
