@@ -11,15 +11,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 #![allow(clippy::disallowed_methods)] // it starts the app itself
 
+use mcpconf_bench::{arg, median};
 use mcpconf_e2e::{App, Fixture};
 use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
 
 /// A HOME with `n` servers, half in Claude Desktop's file and half in Claude Code's.
 fn fixture(n: usize) -> Fixture {
@@ -182,10 +178,7 @@ async fn responsiveness(n: usize, runs: usize) -> (f64, f64, f64) {
 
 #[tokio::main]
 async fn main() {
-    let runs: usize = std::env::args()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(7);
+    let runs = arg(1, 7);
     assert!(
         std::env::var_os("DISPLAY").is_some(),
         "run under xvfb-run (see the doc comment)"

@@ -6,26 +6,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 
+use mcpconf_bench::{arg, median, ms};
 use mcpconf_core::doctor::Doctor;
 use mcpconf_core::host::Host;
 use mcpconf_core::workspace::Workspace;
 use mcpconf_testkit::Sandbox;
 use serde_json::json;
-use std::time::{Duration, Instant};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
+use std::time::Instant;
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(500);
-    let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(7);
+    let (n, runs) = (arg(1, 500), arg(2, 7));
     let sb = Sandbox::new();
     let servers: serde_json::Map<String, serde_json::Value> = (0..n)
         .map(|i| {

@@ -12,6 +12,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 
+use mcpconf_bench::{arg, median, ms};
 use mcpconf_core::probe::spec::default_base_env;
 use mcpconf_core::process::server::{LaunchSpec, ShutdownPolicy};
 use mcpconf_testkit::{Sandbox, peers};
@@ -21,15 +22,6 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
 
 /// A binary built next to this one (`cargo build --release -p ...` puts them together).
 fn sibling(name: &str) -> PathBuf {
@@ -56,10 +48,7 @@ fn claude_health(text: &str) -> BTreeMap<String, bool> {
 }
 
 fn main() {
-    let rounds: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(5);
+    let rounds = arg(1, 5);
     let mcpconf = sibling("mcpconf");
     let fixture = sibling("mcp-fixture");
     let sb = Sandbox::new();

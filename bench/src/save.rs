@@ -6,13 +6,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 
+use mcpconf_bench::{arg, median, ms};
 use mcpconf_core::document::Section;
 use mcpconf_core::edit::{Base, Change};
 use mcpconf_core::save::{self, Edit, Store};
 use mcpconf_testkit::Sandbox;
 use serde_json::{Value, json};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// A `~/.claude.json` of about `size` bytes shaped like a heavy real one: thousands of projects
 /// with history, tool permissions and a few servers.
@@ -49,19 +50,8 @@ fn generate(size: usize) -> Vec<u8> {
     serde_json::to_vec_pretty(&doc).unwrap()
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let size_mb: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(50);
-    let runs: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(5);
+    let (size_mb, runs) = (arg(1, 50), arg(2, 5));
     let sb = Sandbox::new();
     let bytes = generate(size_mb << 20);
     let path = sb.claude_json();
