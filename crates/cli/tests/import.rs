@@ -2,28 +2,12 @@
 
 #![allow(clippy::unwrap_used)] // integration tests: a panic is a test failure
 
-use mcpconf_testkit::{Sandbox, json, stderr};
-use std::io::Write;
-use std::process::Stdio;
+use mcpconf_testkit::{Sandbox, json, output_with_stdin, stderr};
 
 fn import(sb: &Sandbox, snippet: &str, args: &[&str]) -> std::process::Output {
-    let mut child = sb
-        .command(env!("CARGO_BIN_EXE_mcpconf"))
-        .arg("--json")
-        .arg("import")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(snippet.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let mut cmd = sb.command(env!("CARGO_BIN_EXE_mcpconf"));
+    cmd.arg("--json").arg("import").args(args);
+    output_with_stdin(cmd, snippet)
 }
 
 const README: &str = "Add this to your claude_desktop_config.json:\n```json\n{\n  \u{201C}mcpServers\u{201D}: {\n    \"filesystem\": {\n      \"command\": \"npx\",\n      \"args\": [\"-y\", \"@modelcontextprotocol/server-filesystem\", \"/Users/me/Desktop\",],  // your folders\n    },\n  }\n}\n```\n";

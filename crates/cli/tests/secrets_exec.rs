@@ -47,22 +47,12 @@ rl.on('line', (line) => {
 "#;
 
 fn sha256_hex(value: &str) -> String {
-    let mut child = Command::new("node")
-        .args([
-            "-e",
-            "process.stdout.write(require('crypto').createHash('sha256').update(require('fs').readFileSync(0)).digest('hex'))",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("node is installed");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(value.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = Command::new("node");
+    cmd.args([
+        "-e",
+        "process.stdout.write(require('crypto').createHash('sha256').update(require('fs').readFileSync(0)).digest('hex'))",
+    ]);
+    let out = mcpconf_testkit::output_with_stdin(cmd, value);
     assert!(out.status.success());
     String::from_utf8(out.stdout).unwrap()
 }

@@ -7,7 +7,7 @@
 
 mod secrets_support;
 
-use mcpconf_testkit::{Sandbox, json, stderr, stdout};
+use mcpconf_testkit::{Sandbox, json, output_with_stdin, stderr, stdout};
 use secrets_support::*;
 use std::process::Command;
 
@@ -27,31 +27,13 @@ fn without_bus(sb: &Sandbox) -> Command {
     cmd
 }
 
-fn with_stdin(mut cmd: Command, input: &str) -> std::process::Output {
-    use std::io::Write;
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn no_session_bus_gives_a_plain_message_and_exit_code_3() {
     let sb = Sandbox::new();
     let token = "ghp_N0Bu5AtAllAbCdEfGhIjKlMnOpQrStUvWxYz";
     let mut c = without_bus(&sb);
     c.args(["secret", "set", "gh"]);
-    let out = with_stdin(c, token);
+    let out = output_with_stdin(c, token);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
@@ -72,7 +54,7 @@ fn no_session_bus_gives_a_plain_message_and_exit_code_3() {
     // The same as JSON, with a code a script (or the app) can branch on.
     let mut c = without_bus(&sb);
     c.args(["--json", "secret", "set", "gh"]);
-    let out = with_stdin(c, token);
+    let out = output_with_stdin(c, token);
     assert_eq!(out.status.code(), Some(3));
     let v = json(&out);
     assert_eq!(v["error"]["code"], "keychain-unavailable", "{v}");
@@ -199,7 +181,7 @@ fn with_stdin_checked(cmd: Command, input: &str) -> std::process::Output {
         found.is_ok(),
         "dbus-run-session is missing: apt-get install dbus gnome-keyring"
     );
-    with_stdin(cmd, input)
+    output_with_stdin(cmd, input)
 }
 
 #[test]

@@ -3,10 +3,9 @@
 
 #![allow(dead_code)] // each test binary uses a different part
 
-use mcpconf_testkit::{Sandbox, stderr, stdout};
-use std::io::Write;
+use mcpconf_testkit::{Sandbox, output_with_stdin, stderr, stdout};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 pub fn mcpconf(sb: &Sandbox) -> Command {
     sb.command(env!("CARGO_BIN_EXE_mcpconf"))
@@ -44,19 +43,8 @@ pub fn run_with_input_env(
     env: &[(&str, &str)],
 ) -> Output {
     let mut cmd = mcpconf(sb);
-    cmd.args(args)
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("start mcpconf");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write stdin");
-    child.wait_with_output().expect("wait for mcpconf")
+    cmd.args(args).envs(env.iter().copied());
+    output_with_stdin(cmd, input)
 }
 
 /// `mcpconf secret set NAME` with the value on stdin (as a script would pipe it).
@@ -105,20 +93,12 @@ pub fn secret_tool_lookup(name: &str) -> Option<String> {
 
 /// Store a secret with `secret-tool`, the way another program would.
 pub fn secret_tool_store(name: &str, value: &str) {
-    let mut child = Command::new("secret-tool")
-        .args([
-            "store", "--label", name, "service", "mcpconf", "username", name,
-        ])
-        .stdin(Stdio::piped())
-        .spawn()
-        .expect("run secret-tool");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(value.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    let mut cmd = Command::new("secret-tool");
+    cmd.args([
+        "store", "--label", name, "service", "mcpconf", "username", name,
+    ]);
+    let out = output_with_stdin(cmd, value);
+    assert!(out.status.success(), "secret-tool store: {}", stderr(&out));
 }
 
 /// Every file under `dir`, as (path, lossy text).
