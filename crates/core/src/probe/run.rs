@@ -111,23 +111,7 @@ pub async fn probe_one(
     opts: &RunOptions,
     cancel: &CancellationToken,
 ) -> ProbeResult {
-    let mut result = ProbeResult {
-        server: req.server.clone(),
-        path: req.path.clone(),
-        scope: req.scope,
-        client: req.client,
-        transport: req.transport,
-        status: Status::Ok,
-        tools: Vec::new(),
-        protocol_version: None,
-        server_info: None,
-        resources: None,
-        prompts: None,
-        duration_ms: 0,
-        findings: Vec::new(),
-        exit_code: None,
-        stderr_tail: String::new(),
-    };
+    let mut result = untested(req);
     let (learned, duration) = match &req.target {
         Err(e) => {
             result.findings.push(spec_finding(&req.server, e));
@@ -223,19 +207,28 @@ pub async fn run_all(
 fn cancelled_result(req: &ProbeRequest) -> ProbeResult {
     let findings = vec![diagnose::cancelled(&req.server)];
     ProbeResult {
+        status: Status::of(&findings),
+        findings,
+        ..untested(req)
+    }
+}
+
+/// The result of `req` before anything is known: no findings, no tools, no time.
+fn untested(req: &ProbeRequest) -> ProbeResult {
+    ProbeResult {
         server: req.server.clone(),
         path: req.path.clone(),
         scope: req.scope,
         client: req.client,
         transport: req.transport,
-        status: Status::of(&findings),
+        status: Status::Ok,
         tools: Vec::new(),
         protocol_version: None,
         server_info: None,
         resources: None,
         prompts: None,
         duration_ms: 0,
-        findings,
+        findings: Vec::new(),
         exit_code: None,
         stderr_tail: String::new(),
     }
