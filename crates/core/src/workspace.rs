@@ -4,7 +4,7 @@
 //! (user scope at the top, local scope per project). Listing reads every source; edits go
 //! through [`crate::save`], which is the only writer.
 
-use crate::discovery::{self, Client, Location, Probe, RealFs, Role};
+use crate::discovery::{self, Client, Location, Probe, RealFs};
 use crate::document::{DocKind, Document, Section};
 use crate::edit::{Base, Change};
 use crate::error::{Error, ErrorCode, Result};
@@ -217,11 +217,6 @@ impl Workspace {
         }
     }
 
-    pub fn with_store(mut self, store: Store) -> Workspace {
-        self.store = store;
-        self
-    }
-
     /// Use another keychain (tests; an app that opened its own).
     pub fn with_keychain(mut self, keychain: Keychain) -> Workspace {
         let data = self.store.data_dir().to_owned();
@@ -232,18 +227,6 @@ impl Workspace {
 
     pub fn secrets(&self) -> &Secrets {
         &self.secrets
-    }
-
-    pub fn parking(&self) -> &ParkingLot {
-        &self.parking
-    }
-
-    pub fn settings(&self) -> &Settings {
-        &self.settings
-    }
-
-    pub fn cwd(&self) -> &Path {
-        &self.cwd
     }
 
     pub fn state_location(&self) -> Location {
@@ -990,21 +973,6 @@ impl Workspace {
         }
     }
 
-    pub fn rename(&self, source: &Source, from: &str, to: &str) -> Result<SaveOutcome> {
-        validate_name(to)?;
-        let current = self.entry_value(source, from)?;
-        self.save(
-            source,
-            &[Change::Rename {
-                section: source.section.clone(),
-                from: from.to_owned(),
-                to: to.to_owned(),
-                base: Base::Is(current),
-            }],
-            &format!("before renaming \"{from}\" to \"{to}\""),
-        )
-    }
-
     pub fn duplicate(&self, source: &Source, name: &str, copy: &str) -> Result<SaveOutcome> {
         let current = self.entry_value(source, name)?;
         self.add(source, copy, current)
@@ -1234,13 +1202,4 @@ pub fn validate_name(name: &str) -> Result<()> {
             format!(", for example \"{suggestion}\"")
         }
     )))
-}
-
-/// Whether a source's file is one the installed clients read; used by the listing and the app.
-pub fn role_of(source: &Source) -> Role {
-    match (source.client, source.scope, &source.project) {
-        (Client::ClaudeDesktop, _, _) => Role::DesktopConfig,
-        (_, Scope::Project, Some(p)) => Role::ProjectFile { project: p.clone() },
-        _ => Role::ClaudeState,
-    }
 }

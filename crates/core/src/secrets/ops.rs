@@ -6,7 +6,7 @@ use super::bindings::{Binding, Via};
 use super::exec::{EXPANSION_NOTE, Launch};
 use super::inject::{self, Values};
 use super::redact::real_path;
-use super::{Secret, SecretError, Slot, marker, validate_name};
+use super::{Secret, SecretError, Slot, validate_name};
 use crate::document::{Document, Section};
 use crate::edit::{Base, Change};
 use crate::error::{Error, Result};
@@ -546,11 +546,6 @@ impl super::Secrets {
         );
         raw
     }
-}
-
-/// The text shown for a bound value (`<secret:NAME>` after the prefix).
-pub fn shown(b: &Binding) -> String {
-    format!("{}{}", b.prefix, marker(&b.secret))
 }
 
 #[cfg(test)]
