@@ -46,6 +46,9 @@ pub struct Store {
     data_dir: PathBuf,
     backups: Backups,
     hooks: Option<std::sync::Arc<dyn SaveHooks>>,
+    /// What this process last wrote to each file (real path → BLAKE3 of the bytes), so that a
+    /// file watcher can tell our own writes from other programs' (see [`Store::is_own_write`]).
+    written: std::sync::Mutex<std::collections::HashMap<PathBuf, blake3::Hash>>,
 }
 
 impl Store {
@@ -55,6 +58,7 @@ impl Store {
             backups: Backups::new(&data_dir),
             data_dir,
             hooks: None,
+            written: Default::default(),
         }
     }
 
@@ -74,6 +78,31 @@ impl Store {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Whether `path` holds exactly what this process last wrote to it. A watcher asks this to
+    /// drop the events of our own saves (the view already reloads after each of them). Once the
+    /// file is seen with other content the record is dropped, so a later change by another
+    /// program back to the same bytes is still reported.
+    pub fn is_own_write(&self, path: &Path) -> bool {
+        let key = real(path);
+        let Ok(mut written) = self.written.lock() else {
+            return false;
+        };
+        let Some(ours) = written.get(&key).copied() else {
+            return false;
+        };
+        let same = matches!(fsio::read(&key), Ok(Some(snap)) if blake3::hash(&snap.bytes) == ours);
+        if !same {
+            written.remove(&key);
+        }
+        same
+    }
+
+    fn remember_write(&self, path: &Path, bytes: &[u8]) {
+        if let Ok(mut written) = self.written.lock() {
+            written.insert(real(path), blake3::hash(bytes));
+        }
     }
 
     pub fn backups(&self) -> &Backups {
@@ -258,7 +287,7 @@ pub fn save(store: &Store, path: &Path, edit: Edit<'_>, reason: &str) -> Result<
             lock::wait_foreign_lock(&target, lock::FOREIGN_STALE);
         }
         match verify(&target, edit, &new_bytes)? {
-            Verified::Exact => {}
+            Verified::Exact => store.remember_write(&target, &new_bytes),
             Verified::Kept => notes.push(
                 "Another program changed the file right after this save; the change is still in it."
                     .into(),
@@ -280,6 +309,11 @@ pub fn save(store: &Store, path: &Path, edit: Edit<'_>, reason: &str) -> Result<
         });
     }
     Err(Error::Busy { path: target })
+}
+
+/// The path a file is known by in [`Store::is_own_write`]: symlinks resolved, as watchers report.
+fn real(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned())
 }
 
 /// Identity used for "no file": never equal to a real file's.

@@ -27,7 +27,9 @@ pub struct WatchError {
     pub source: notify::Error,
 }
 
-/// Call `on_change` with the changed files among `files` whenever other programs change them.
+/// Call `on_change` with the changed files among `files` whenever they change. Our own saves
+/// are reported too: a caller that wants only other programs' changes asks
+/// [`crate::save::Store::is_own_write`].
 pub fn watch(
     files: &[PathBuf],
     on_change: impl Fn(Vec<PathBuf>) + Send + 'static,

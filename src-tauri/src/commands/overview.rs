@@ -44,7 +44,7 @@ pub async fn overview(app: AppHandle, state: State<'_, AppState>) -> IpcResult<O
     Ok(overview)
 }
 
-/// Watch the files shown; a change by another program is sent to the page.
+/// Watch the files shown; a change by another program is sent to the page, our own saves are not.
 fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
     let mut paths: Vec<PathBuf> = files.iter().map(|l| l.source.path.clone()).collect();
     paths.sort();
@@ -56,9 +56,17 @@ fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
         return;
     }
     let handle = app.clone();
+    let ws = state.ws.clone();
     let watcher = mcpconf_core::watch::watch(&paths, move |changed| {
-        let paths = changed.iter().map(|p| p.display().to_string()).collect();
-        let _ = handle.emit(EVENT_FILES_CHANGED, FilesChanged { paths });
+        // Our own saves are not news: the page reloads after each of them already.
+        let paths: Vec<String> = changed
+            .iter()
+            .filter(|p| !ws.store.is_own_write(p))
+            .map(|p| p.display().to_string())
+            .collect();
+        if !paths.is_empty() {
+            let _ = handle.emit(EVENT_FILES_CHANGED, FilesChanged { paths });
+        }
     });
     // Not being able to watch is not fatal: the view still reloads on every action.
     *w = (paths, watcher.ok());
