@@ -13,7 +13,7 @@ export interface SourceLike {
 }
 
 /** The reference Rust commands take, from a listing the page already has. */
-export function sourceRef(l: Listing): SourceRef {
+export function sourceRef(l: Pick<Listing, "client" | "scope" | "project" | "path">): SourceRef {
   return { client: l.client, scope: l.scope, project: l.project ?? null, path: l.path };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mainFinding, plannedRun, progressRow, resultRow, rowStatus, runProgress, statusText } from "./status";
+import { mainFinding, plannedRun, progressRow, rowStatus, runProgress, statusText } from "./status";
 import { rowKey } from "./sources";
 import { DESKTOP, PROJECT_FILE, STATE, machine, result } from "./fixtures.test-helpers";
 
@@ -49,7 +49,7 @@ describe("status lights", () => {
     // A stale index falls back to the result's own file.
     const r = result("files", PROJECT_FILE, { scope: "project" });
     expect(progressRow(plan, files, { event: "finished", index: 0, result: r })).toBe(rowKey(files[3]!, "files"));
-    expect(resultRow(plan, result("time", STATE, { scope: "user" }))).toBe(rowKey(files[1]!, "time"));
+    expect(progressRow(plan, files, { event: "finished", index: 9, result: result("time", STATE, { scope: "user" }) })).toBe(rowKey(files[1]!, "time"));
     expect(runProgress(plan, new Set([plan[0]!, "other"]))).toEqual({ done: 1, total: 4 });
   });
 });

@@ -3,6 +3,7 @@ import type { Listing } from "../bindings/Listing";
 import type { ProbeFinding } from "../bindings/ProbeFinding";
 import type { ProbeResult } from "../bindings/ProbeResult";
 import type { Progress } from "../bindings/Progress";
+import { bySeverity } from "./findings";
 import { rowKey, type SourceLike } from "./sources";
 
 export type RowStatus = "untested" | "testing" | "ok" | "warning" | "error";
@@ -20,13 +21,11 @@ export function rowStatus(testing: boolean, tested: Tested | undefined): RowStat
   return tested.result.status;
 }
 
-const RANK = { error: 0, warning: 1, info: 2 } as const;
-
 /** The finding that explains the light: the first error, else the first warning (never info). */
 export function mainFinding(r: ProbeResult): ProbeFinding | null {
   const sorted = r.findings
     .filter((f) => f.severity !== "info" && f.code !== "cancelled")
-    .sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+    .sort(bySeverity);
   return sorted[0] ?? null;
 }
 
@@ -83,11 +82,6 @@ export function progressRow(plan: string[], files: Listing[], p: Progress): stri
   const byIndex = plan[p.index];
   if (byIndex !== undefined && byIndex.endsWith("\u0000" + name)) return byIndex;
   return plan.find((k) => k.endsWith("\u0000" + name)) ?? keyByName(files, name);
-}
-
-/** The row of a final result: the planned row with its file, scope and name. */
-export function resultRow(plan: string[], r: ProbeResult): string | null {
-  return resultRows(plan, r)[0] ?? null;
 }
 
 function resultRows(plan: string[], r: ProbeResult): string[] {

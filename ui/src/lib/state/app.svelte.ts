@@ -13,7 +13,8 @@ import type { SourceRef } from "../bindings/SourceRef";
 import { attachFindings } from "../logic/findings";
 import { stableOrder } from "../logic/order";
 import { inferHome, rowKey, sourceKey, sourceRef } from "../logic/sources";
-import { isCancelled, plannedRun, progressRow, resultRow, type Tested } from "../logic/status";
+import { isCancelled, plannedRun, progressRow, type Tested } from "../logic/status";
+import { undoBackups } from "../logic/undo";
 import { toasts, type Undo } from "./toasts.svelte";
 
 export type View =
@@ -88,12 +89,12 @@ class AppStore {
     requestAnimationFrame(() => requestAnimationFrame(() => void api.uiReady().catch(() => {})));
   }
 
-  /** Reload the overview; calls during a reload are merged into one more. */
   /** Whether a change seen now is most likely this app's own write. */
   ownChange(): boolean {
     return Date.now() - this.lastWriteAt < 4000;
   }
 
+  /** Reload the overview; calls during a reload are merged into one more. */
   reload(): Promise<void> {
     if (this.#reloading) {
       this.#again = true;
@@ -141,7 +142,7 @@ class AppStore {
   async wrote(outcomes: SaveOutcome[], text: string, opts: { undo?: boolean; detail?: string[]; changed?: boolean } = {}) {
     this.lastWriteAt = Date.now();
     const written = outcomes.filter((o) => o.written);
-    const backups = written.filter((o) => o.backup).map((o) => ({ path: o.path, id: o.backup!.id }));
+    const backups = undoBackups(outcomes);
     const notes = [...(opts.detail ?? []), ...outcomes.flatMap((o) => o.notes ?? [])];
     if (written.some((o) => this.#isDesktop(o.path))) this.desktopDirty = true;
     const undo: Undo | null = opts.undo === false || backups.length === 0 ? null : { backups };
@@ -196,8 +197,8 @@ class AppStore {
       const now = Date.now();
       results.forEach((r, i) => {
         if (isCancelled(r)) return;
-        const key = plan[i] !== undefined && plan[i]!.endsWith("\u0000" + r.server) ? plan[i]! : resultRow(plan, r);
-        if (key) this.tested[key] = { result: r, at: this.tested[key]?.result === r ? this.tested[key]!.at : now };
+        const key = progressRow(plan, this.files, { event: "finished", index: i, result: r });
+        if (key) this.tested[key] = { result: r, at: now };
       });
     } catch (e) {
       reportError(e, "The test could not run");
@@ -252,7 +253,7 @@ class AppStore {
     if (!f.fix || f.server == null) return;
     const key = this.findingKey(f);
     this.busy[key] = true;
-    const source: SourceRef = { client: f.client, scope: f.scope, project: f.project ?? null, path: f.path };
+    const source = sourceRef(f);
     const row = rowKey(f, f.server);
     const wasTested = row in this.tested;
     this.lastWriteAt = Date.now();
