@@ -27,6 +27,14 @@ pub enum Client {
 }
 
 impl Client {
+    /// How this client writes server entries (what a pasted or catalog entry is fitted to).
+    pub fn dialect(self) -> crate::model::Dialect {
+        match self {
+            Client::ClaudeDesktop => crate::model::Dialect::Desktop,
+            Client::ClaudeCode => crate::model::Dialect::ClaudeCode,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Client::ClaudeDesktop => "Claude Desktop",

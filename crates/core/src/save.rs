@@ -113,8 +113,14 @@ impl Store {
         self.data_dir.join("locks")
     }
 
-    fn backup(&self, target: &Path, bytes: &[u8], reason: &str) -> Result<BackupMeta> {
-        let parsed = Document::validate(bytes).is_ok();
+    /// `parsed`: whether `bytes` are valid (the caller knows: it has just parsed them or not).
+    fn backup(
+        &self,
+        target: &Path,
+        bytes: &[u8],
+        reason: &str,
+        parsed: bool,
+    ) -> Result<BackupMeta> {
         match self.hooks.as_ref().and_then(|h| h.redact(target, bytes)) {
             Some(redacted) => self.backups.create(target, &redacted, reason, parsed),
             None => self.backups.create(target, bytes, reason, parsed),
@@ -236,7 +242,8 @@ pub fn save(store: &Store, path: &Path, edit: Edit<'_>, reason: &str) -> Result<
         })?;
         // Back up the current content and write the new one side by side.
         let (backup, temp) = std::thread::scope(|s| {
-            let backup = exists.then(|| s.spawn(|| store.backup(&target, doc.bytes(), reason)));
+            let backup =
+                exists.then(|| s.spawn(|| store.backup(&target, doc.bytes(), reason, true)));
             let temp = fsio::write_temp(&target, &new_bytes, meta.as_ref(), 0o600);
             let backup = backup.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
             (backup.transpose(), temp)
@@ -266,7 +273,13 @@ pub fn save(store: &Store, path: &Path, edit: Edit<'_>, reason: &str) -> Result<
                     // We replaced a version we never saw. Keep it, and apply our changes on top.
                     let theirs = std::fs::read(prev.path())
                         .map_err(|e| Error::io(&target, "read back", e))?;
-                    store.backup(&target, &theirs, "written by another program during a save")?;
+                    let parsed = Document::validate(&theirs).is_ok();
+                    store.backup(
+                        &target,
+                        &theirs,
+                        "written by another program during a save",
+                        parsed,
+                    )?;
                     notes.push(
                         "Another program wrote this file at the same moment; its version was kept \
                          and the change was applied on top of it."

@@ -18,7 +18,9 @@ use crate::secrets::store::Keychain;
 use crate::settings::Settings;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
@@ -71,10 +73,7 @@ pub struct Source {
 
 impl Source {
     pub fn dialect(&self) -> Dialect {
-        match self.client {
-            Client::ClaudeDesktop => Dialect::Desktop,
-            Client::ClaudeCode => Dialect::ClaudeCode,
-        }
+        self.client.dialect()
     }
 
     /// "Claude Code, local scope of /home/ann/app (~/.claude.json)" — for messages.
@@ -183,7 +182,21 @@ pub struct Workspace {
 /// A loaded file: `None` when it does not exist.
 type Loaded = Result<Option<Document>>;
 
-fn load(path: &Path) -> Loaded {
+/// The files read during one operation, each read and parsed once: `~/.claude.json` holds the
+/// user scope, every local scope and the per-project switches, and can be tens of MB.
+#[derive(Default)]
+struct Docs(BTreeMap<PathBuf, Rc<Loaded>>);
+
+impl Docs {
+    fn get(&mut self, path: &Path) -> Rc<Loaded> {
+        self.0
+            .entry(path.to_owned())
+            .or_insert_with(|| Rc::new(load(path)))
+            .clone()
+    }
+}
+
+pub(crate) fn load(path: &Path) -> Loaded {
     let Some(snap) = fsio::read(path)? else {
         return Ok(None);
     };
@@ -298,20 +311,28 @@ impl Workspace {
     /// Sources of a file named directly (`--config`): its kind is detected from its name and
     /// content; `client` settles a plain file that could belong to either client.
     pub fn sources_of_file(&self, path: &Path, client: Option<Client>) -> Result<Vec<Source>> {
+        self.sources_of_file_in(path, client, &mut Docs::default())
+    }
+
+    fn sources_of_file_in(
+        &self,
+        path: &Path,
+        client: Option<Client>,
+        docs: &mut Docs,
+    ) -> Result<Vec<Source>> {
         let path = if path.is_absolute() {
             path.to_owned()
         } else {
             self.cwd.join(path)
         };
         // A file that cannot be read still has sources: reading them reports the problem.
-        let doc = load(&path).ok().flatten();
+        let loaded = docs.get(&path);
+        let doc = loaded.as_ref().as_ref().ok().and_then(Option::as_ref);
         let exists = doc.is_some() || path.exists();
-        let kind = doc
-            .as_ref()
-            .map_or_else(|| DocKind::from_name(&path), Document::kind);
+        let kind = doc.map_or_else(|| DocKind::from_name(&path), |d| d.kind());
         if kind == DocKind::ClaudeState {
             let mut out = vec![self.state_source(&path, exists, Section::Root)];
-            if let Some(d) = &doc {
+            if let Some(d) = doc {
                 for p in d.projects() {
                     let has = !d
                         .servers(&Section::Project(p.clone()))
@@ -326,7 +347,7 @@ impl Workspace {
         }
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let looks_desktop = name == discovery::DESKTOP_FILE
-            || doc.as_ref().is_some_and(|d| {
+            || doc.is_some_and(|d| {
                 ["globalShortcut", "preferences", "isUsingBuiltInNodeForMcp"]
                     .iter()
                     .any(|k| d.top_level(k).is_some())
@@ -363,6 +384,10 @@ impl Workspace {
     /// Every source on this machine worth showing: both clients' files, the local scopes that
     /// hold servers, and the `.mcp.json` files of known projects.
     pub fn sources(&self) -> Vec<Source> {
+        self.sources_in(&mut Docs::default())
+    }
+
+    fn sources_in(&self, docs: &mut Docs) -> Vec<Source> {
         let mut out: Vec<Source> = self
             .desktop_locations()
             .iter()
@@ -371,11 +396,11 @@ impl Workspace {
         let state = self.state_location();
         let state_path = PathBuf::from(&state.path);
         let mut projects: Vec<String> = Vec::new();
-        match self.sources_of_file(&state_path, Some(Client::ClaudeCode)) {
+        match self.sources_of_file_in(&state_path, Some(Client::ClaudeCode), docs) {
             Ok(srcs) => out.extend(srcs),
             Err(_) => out.push(self.state_source(&state_path, state.exists, Section::Root)),
         }
-        if let Ok(Some(doc)) = load(&state_path) {
+        if let Ok(Some(doc)) = &*docs.get(&state_path) {
             projects = doc.projects();
         }
         let extra = self.settings.projects().unwrap_or_default();
@@ -395,16 +420,21 @@ impl Workspace {
 
     /// Read one source's servers (including parked and project-disabled ones).
     pub fn read_source(&self, source: &Source) -> Listing {
+        self.read_source_in(source, &mut Docs::default())
+    }
+
+    fn read_source_in(&self, source: &Source, docs: &mut Docs) -> Listing {
         let mut listing = Listing {
             source: source.clone(),
             servers: Vec::new(),
             error: None,
             notes: Vec::new(),
         };
-        let doc = match load(&source.path) {
+        let loaded = docs.get(&source.path);
+        let doc = match &*loaded {
             Ok(d) => d,
             Err(e) => {
-                listing.error = Some(Problem::from(&e));
+                listing.error = Some(Problem::from(e));
                 return listing;
             }
         };
@@ -419,7 +449,7 @@ impl Workspace {
             }
             match doc.servers(&source.section) {
                 Ok(servers) => {
-                    let off = self.project_disabled(source, doc);
+                    let off = self.project_disabled(source, doc, docs);
                     for s in servers {
                         let enabled = !off.contains(&s.name);
                         listing.servers.push(ServerEntry {
@@ -461,11 +491,11 @@ impl Workspace {
     }
 
     /// Names Claude Code's per-project switch turns off for this source.
-    fn project_disabled(&self, source: &Source, doc: &Document) -> Vec<String> {
+    fn project_disabled(&self, source: &Source, doc: &Document, docs: &mut Docs) -> Vec<String> {
         match (source.scope, &source.project, source.client) {
             (Scope::Local, Some(p), _) => doc.disabled_in_project(p),
             (Scope::Project, Some(p), Client::ClaudeCode) => {
-                match load(Path::new(&self.state_location().path)) {
+                match &*docs.get(Path::new(&self.state_location().path)) {
                     Ok(Some(state)) => state.disabled_in_project(p),
                     _ => Vec::new(),
                 }
@@ -529,29 +559,38 @@ impl Workspace {
     /// Remove the values of keychain-bound secrets from what a probed server printed (its stderr
     /// and the messages quoting it), before it is shown or stored.
     pub fn scrub_results(&self, results: &mut [crate::probe::ProbeResult]) {
+        // Many results share a file: ask the keychain once per file, not once per server.
+        let mut by_file: BTreeMap<PathBuf, Vec<crate::secrets::Secret>> = Default::default();
         for r in results {
-            let known = self.secrets.known_values(&r.path);
+            let known = by_file
+                .entry(r.path.clone())
+                .or_insert_with(|| self.secrets.known_values(&r.path));
             if known.is_empty() {
                 continue;
             }
-            r.stderr_tail = crate::secrets::redact::scrub(&r.stderr_tail, &known);
+            r.stderr_tail = crate::secrets::redact::scrub(&r.stderr_tail, known);
             for f in &mut r.findings {
-                f.message = crate::secrets::redact::scrub(&f.message, &known);
+                f.message = crate::secrets::redact::scrub(&f.message, known);
             }
         }
     }
 
     /// Everything, for `mcpconf list` and the app's overview.
     pub fn list(&self) -> Vec<Listing> {
-        self.sources().iter().map(|s| self.read_source(s)).collect()
+        let mut docs = Docs::default();
+        self.sources_in(&mut docs)
+            .iter()
+            .map(|s| self.read_source_in(s, &mut docs))
+            .collect()
     }
 
     /// Listings of one named file.
     pub fn list_file(&self, path: &Path, client: Option<Client>) -> Result<Vec<Listing>> {
+        let mut docs = Docs::default();
         Ok(self
-            .sources_of_file(path, client)?
+            .sources_of_file_in(path, client, &mut docs)?
             .iter()
-            .map(|s| self.read_source(s))
+            .map(|s| self.read_source_in(s, &mut docs))
             .collect())
     }
 
@@ -778,38 +817,18 @@ impl Workspace {
 
     /// Add a new server. Fails with a conflict if the name is taken (unless identical).
     pub fn add(&self, source: &Source, name: &str, value: Value) -> Result<SaveOutcome> {
-        validate_name(name)?;
-        if self
-            .parking
-            .get(&source.path, &source.section, name)?
-            .is_some()
-        {
-            return Err(Error::invalid_input(format!(
-                "A disabled server named \"{name}\" exists in {}; enable it or choose another name.",
-                source.describe()
-            )));
-        }
-        self.save(
-            source,
-            &[Change::Put {
-                section: source.section.clone(),
-                name: name.to_owned(),
-                value,
-                base: Base::Absent,
-            }],
-            &format!("before adding \"{name}\""),
-        )
+        self.add_all(source, &[(name.to_owned(), value)])
     }
 
     /// Add several new servers in one save (one backup), e.g. from a pasted snippet.
     pub fn add_all(&self, source: &Source, servers: &[(String, Value)]) -> Result<SaveOutcome> {
         let mut changes = Vec::with_capacity(servers.len());
+        let parked = self.parking.for_file(&source.path)?;
         for (name, value) in servers {
             validate_name(name)?;
-            if self
-                .parking
-                .get(&source.path, &source.section, name)?
-                .is_some()
+            if parked
+                .iter()
+                .any(|p| p.section == source.section && &p.name == name)
             {
                 return Err(Error::invalid_input(format!(
                     "A disabled server named \"{name}\" exists in {}; enable it or choose another name.",

@@ -5,7 +5,6 @@ use crate::{AppState, blocking};
 use mcpconf_core::catalog::{self, CatalogEntry};
 use mcpconf_core::discovery::Client;
 use mcpconf_core::doctor::Finding;
-use mcpconf_core::model::Dialect;
 use mcpconf_core::resolve::Resolution;
 use mcpconf_core::workspace::Listing;
 use serde::Serialize;
@@ -83,11 +82,7 @@ pub fn catalog_build(
     answers: BTreeMap<String, String>,
     client: Client,
 ) -> IpcResult<serde_json::Value> {
-    let dialect = match client {
-        Client::ClaudeDesktop => Dialect::Desktop,
-        Client::ClaudeCode => Dialect::ClaudeCode,
-    };
-    catalog::build(&id, &answers, dialect).map_err(|e| IpcError::input(e.to_string()))
+    catalog::build(&id, &answers, client.dialect()).map_err(|e| IpcError::input(e.to_string()))
 }
 
 /// "Find it for me": every place `command` is installed, with versions, as `client` sees it.

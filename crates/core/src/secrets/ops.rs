@@ -2,7 +2,7 @@
 //! remove. Every client file is written through [`crate::save`], so each is backed up first and
 //! its backup holds markers, not values.
 
-use super::bindings::{Binding, Via};
+use super::bindings::{Binding, RegistryFile, Via};
 use super::exec::{EXPANSION_NOTE, Launch};
 use super::inject::{self, Values};
 use super::redact::real_path;
@@ -10,7 +10,6 @@ use super::{Secret, SecretError, Slot, validate_name};
 use crate::document::{Document, Section};
 use crate::edit::{Base, Change};
 use crate::error::{Error, Result};
-use crate::fsio;
 use crate::model::ServerView;
 use crate::save::{self, Edit, SaveOutcome};
 use crate::workspace::{Problem, Source, Workspace};
@@ -42,18 +41,6 @@ pub struct FileUpdate {
 pub struct SetReport {
     pub name: String,
     pub updated: Vec<FileUpdate>,
-}
-
-fn read_doc(path: &Path) -> Result<Option<Document>> {
-    let Some(snap) = fsio::read(path)? else {
-        return Ok(None);
-    };
-    Document::parse(path, snap.bytes)
-        .map(Some)
-        .map_err(|problem| Error::InvalidJson {
-            path: path.to_owned(),
-            problem,
-        })
 }
 
 /// Store `value` under `name` and write it into every file that uses it.
@@ -104,6 +91,8 @@ pub fn reinject(ws: &Workspace, name: Option<&str>, reason: &str) -> Vec<FileUpd
         }
     }
     let mut out = Vec::new();
+    // One cache for the whole run: each secret is read from the keychain once, not once a file.
+    let mut values = Values::new(ws.secrets().keychain());
     for (path, bindings) in by_path {
         let mut update = FileUpdate {
             path: path.clone(),
@@ -113,7 +102,7 @@ pub fn reinject(ws: &Workspace, name: Option<&str>, reason: &str) -> Vec<FileUpd
             notes: Vec::new(),
             error: None,
         };
-        match reinject_file(ws, &path, &bindings, name, reason, &mut update) {
+        match reinject_file(ws, &path, &bindings, name, reason, &mut values, &mut update) {
             Ok(Some(outcome)) => {
                 update.written = outcome.written;
                 update.backup = outcome.backup.map(|b| b.id);
@@ -133,9 +122,10 @@ fn reinject_file(
     bindings: &[&Binding],
     name: Option<&str>,
     reason: &str,
+    values: &mut Values<'_>,
     update: &mut FileUpdate,
 ) -> Result<Option<SaveOutcome>> {
-    let Some(doc) = read_doc(path)? else {
+    let Some(doc) = crate::workspace::load(path)? else {
         update
             .notes
             .push("The file no longer exists; its bindings are kept.".into());
@@ -148,7 +138,6 @@ fn reinject_file(
         .collect();
     servers.sort();
     servers.dedup();
-    let mut values = Values::new(ws.secrets().keychain());
     let mut changes = Vec::new();
     for (section, server) in servers {
         let Some(current) = doc.server(section, server) else {
@@ -163,7 +152,7 @@ fn reinject_file(
             .filter(|b| &b.section == section && b.server == server)
             .collect();
         let where_ = format!("\"{server}\" in {}", path.display());
-        if let Some(v) = inject::filled(&current, &bs, &mut values, &where_, &mut update.notes)? {
+        if let Some(v) = inject::filled(&current, &bs, values, &where_, &mut update.notes)? {
             update.servers.push(server.to_owned());
             changes.push(Change::Put {
                 section: section.clone(),
@@ -416,28 +405,7 @@ pub fn list(ws: &Workspace) -> Result<SecretList> {
                 None
             }
         };
-        let mut used_by = Vec::new();
-        for b in reg.uses_of(&name) {
-            let doc = docs
-                .entry(b.path.clone())
-                .or_insert_with(|| read_doc(&b.path).ok().flatten());
-            let entry = doc.as_ref().and_then(|d| d.server(&b.section, &b.server));
-            let status = match (&entry, stored) {
-                (None, _) => UseStatus::MissingServer,
-                (Some(v), _) if !slot_present(v, b) => UseStatus::MissingSlot,
-                (_, Some(false)) => UseStatus::MissingSecret,
-                (_, None) => UseStatus::Unknown,
-                _ => UseStatus::Ok,
-            };
-            used_by.push(SecretUse {
-                path: b.path.clone(),
-                section: b.section.clone(),
-                server: b.server.clone(),
-                slot: b.slot.clone(),
-                via: b.via,
-                status,
-            });
-        }
+        let used_by = uses(&reg, &name, stored, &mut docs);
         secrets.push(SecretSummary {
             updated: reg.secrets.get(&name).map(|i| i.updated.clone()),
             name,
@@ -449,6 +417,39 @@ pub fn list(ws: &Workspace) -> Result<SecretList> {
         secrets,
         keychain: keychain_problem,
     })
+}
+
+/// Where `name` is bound and whether each use still holds (`stored`: whether the keychain has
+/// the secret, `None` when it could not be asked). `docs` caches the files read.
+fn uses(
+    reg: &RegistryFile,
+    name: &str,
+    stored: Option<bool>,
+    docs: &mut BTreeMap<PathBuf, Option<Document>>,
+) -> Vec<SecretUse> {
+    let mut used_by = Vec::new();
+    for b in reg.uses_of(name) {
+        let doc = docs
+            .entry(b.path.clone())
+            .or_insert_with(|| crate::workspace::load(&b.path).ok().flatten());
+        let entry = doc.as_ref().and_then(|d| d.server(&b.section, &b.server));
+        let status = match (&entry, stored) {
+            (None, _) => UseStatus::MissingServer,
+            (Some(v), _) if !slot_present(v, b) => UseStatus::MissingSlot,
+            (_, Some(false)) => UseStatus::MissingSecret,
+            (_, None) => UseStatus::Unknown,
+            _ => UseStatus::Ok,
+        };
+        used_by.push(SecretUse {
+            path: b.path.clone(),
+            section: b.section.clone(),
+            server: b.server.clone(),
+            slot: b.slot.clone(),
+            via: b.via,
+            status,
+        });
+    }
+    used_by
 }
 
 fn slot_present(entry: &Value, b: &Binding) -> bool {
@@ -494,13 +495,9 @@ pub fn remove(ws: &Workspace, name: &str) -> Result<RemoveReport> {
         .into());
     }
     ws.secrets().registry().forget(name)?;
-    let listing = list(ws)?;
-    let still_used_by = listing
-        .secrets
-        .into_iter()
-        .find(|s| s.name == name)
-        .map(|s| s.used_by)
-        .unwrap_or_default();
+    // The keychain no longer has it: no need to ask again.
+    let reg = ws.secrets().registry().load()?;
+    let still_used_by = uses(&reg, name, Some(false), &mut BTreeMap::new());
     Ok(RemoveReport {
         name: name.to_owned(),
         deleted,
