@@ -1,5 +1,6 @@
 //! What every benchmark binary shares: positional arguments, the median of a run, milliseconds.
 
+use serde_json::json;
 use std::time::Duration;
 
 /// The `n`th command-line argument (1-based) as a number, or `default` when absent or not one.
@@ -22,6 +23,44 @@ pub fn median<T: PartialOrd + Copy>(mut v: Vec<T>) -> T {
 
 pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// A `~/.claude.json` of about `size` bytes shaped like a heavy real one: thousands of projects
+/// with history and tool permissions, one in seven with a server of its own (a local scope).
+///
+/// # Panics
+/// Never in practice: serialising a `Value` does not fail.
+pub fn claude_state(size: usize) -> Vec<u8> {
+    let mut projects = serde_json::Map::new();
+    let mut approx = 0;
+    let mut i = 0;
+    while approx < size {
+        let p = json!({
+            "allowedTools": ["Bash(npm test:*)", "Edit", "Read(//home/ann/**)"],
+            "history": (0..12).map(|h| json!({"display": format!("fix the failing test in module {h} of project {i} and explain why it broke"), "pastedContents": {}})).collect::<Vec<_>>(),
+            "mcpContextUris": [],
+            "mcpServers": if i % 7 == 0 { json!({"db": {"type": "stdio", "command": "npx", "args": ["-y", "@example/db-mcp"], "env": {"DB_URL": "postgres://localhost/app"}}}) } else { json!({}) },
+            "enabledMcpjsonServers": [],
+            "disabledMcpjsonServers": [],
+            "hasTrustDialogAccepted": true,
+            "projectOnboardingSeenCount": 3,
+            "lastCost": 0.4213,
+            "lastDuration": 183_221,
+        });
+        approx += p.to_string().len() * 13 / 10;
+        projects.insert(format!("/home/ann/code/client-{}/project-{i}", i % 40), p);
+        i += 1;
+    }
+    let doc = json!({
+        "numStartups": 311,
+        "installMethod": "npm",
+        "autoUpdates": true,
+        "tipsHistory": {"new-user-warmup": 7},
+        "mcpServers": {"time": {"type": "stdio", "command": "uvx", "args": ["mcp-server-time"], "env": {}}},
+        "projects": projects,
+        "userID": "0".repeat(64),
+    });
+    serde_json::to_vec_pretty(&doc).expect("a Value always serialises")
 }
 
 #[cfg(test)]

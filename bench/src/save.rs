@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 
-use mcpconf_bench::{arg, median, ms};
+use mcpconf_bench::{arg, claude_state, median, ms};
 use mcpconf_core::document::Section;
 use mcpconf_core::edit::{Base, Change};
 use mcpconf_core::save::{self, Edit, Store};
@@ -15,45 +15,10 @@ use serde_json::{Value, json};
 use std::path::Path;
 use std::time::Instant;
 
-/// A `~/.claude.json` of about `size` bytes shaped like a heavy real one: thousands of projects
-/// with history, tool permissions and a few servers.
-fn generate(size: usize) -> Vec<u8> {
-    let mut projects = serde_json::Map::new();
-    let mut approx = 0;
-    let mut i = 0;
-    while approx < size {
-        let p = json!({
-            "allowedTools": ["Bash(npm test:*)", "Edit", "Read(//home/ann/**)"],
-            "history": (0..12).map(|h| json!({"display": format!("fix the failing test in module {h} of project {i} and explain why it broke"), "pastedContents": {}})).collect::<Vec<_>>(),
-            "mcpContextUris": [],
-            "mcpServers": if i % 7 == 0 { json!({"db": {"type": "stdio", "command": "npx", "args": ["-y", "@example/db-mcp"], "env": {"DB_URL": "postgres://localhost/app"}}}) } else { json!({}) },
-            "enabledMcpjsonServers": [],
-            "disabledMcpjsonServers": [],
-            "hasTrustDialogAccepted": true,
-            "projectOnboardingSeenCount": 3,
-            "lastCost": 0.4213,
-            "lastDuration": 183_221,
-        });
-        approx += p.to_string().len() * 13 / 10;
-        projects.insert(format!("/home/ann/code/client-{}/project-{i}", i % 40), p);
-        i += 1;
-    }
-    let doc = json!({
-        "numStartups": 311,
-        "installMethod": "npm",
-        "autoUpdates": true,
-        "tipsHistory": {"new-user-warmup": 7},
-        "mcpServers": {"time": {"type": "stdio", "command": "uvx", "args": ["mcp-server-time"], "env": {}}},
-        "projects": projects,
-        "userID": "0".repeat(64),
-    });
-    serde_json::to_vec_pretty(&doc).unwrap()
-}
-
 fn main() {
     let (size_mb, runs) = (arg(1, 50), arg(2, 5));
     let sb = Sandbox::new();
-    let bytes = generate(size_mb << 20);
+    let bytes = claude_state(size_mb << 20);
     let path = sb.claude_json();
     println!(
         "file: {:.1} MB, {} lines; {runs} runs each, median reported",

@@ -96,6 +96,10 @@ pub struct Document {
     bom: usize,
     tree: Tree,
     style: Style,
+    /// `projects[<dir>]` by directory, built on first use. A state file can list tens of
+    /// thousands of projects and a listing looks up each of them: a scan per lookup would make
+    /// that quadratic (minutes for a heavy `~/.claude.json`).
+    projects_index: std::sync::OnceLock<std::collections::HashMap<String, NodeId>>,
 }
 
 fn kind_name(kind: Kind) -> &'static str {
@@ -147,6 +151,7 @@ impl Document {
             bom,
             tree,
             style,
+            projects_index: std::sync::OnceLock::new(),
         })
     }
 
@@ -221,7 +226,20 @@ impl Document {
     }
 
     fn project_node(&self, project: &str) -> Option<NodeId> {
-        let p = self.member(self.projects_node()?, project)?;
+        let index = self.projects_index.get_or_init(|| {
+            let Some(projects) = self.projects_node() else {
+                return Default::default();
+            };
+            // Inserted in file order, so a repeated key ends as its last member, the one
+            // `JSON.parse` keeps (as `member` does).
+            self.tree
+                .children(projects)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|m| Some((scan::decode_key(&self.bytes, &m.key)?, m.value)))
+                .collect()
+        });
+        let p = *index.get(project)?;
         (self.tree.node(p).kind == Kind::Object).then_some(p)
     }
 
@@ -393,6 +411,28 @@ mod tests {
         assert!(e.what.contains("is a list"), "{e}");
         let e = Document::parse(Path::new("x.json"), b"[1]".to_vec()).unwrap_err();
         assert_eq!(e, LoadError::RootNotObject("a list"));
+    }
+
+    #[test]
+    fn a_repeated_project_is_its_last_entry_like_json_parse() {
+        let d = doc(
+            ".claude.json",
+            r#"{"projects":{"/p":{"mcpServers":{"old":{"command":"a"}}},"/q":{},"/p":{"mcpServers":{"new":{"command":"b"}},"disabledMcpServers":["new"]},"/s":"not an object"}}"#,
+        );
+        let names: Vec<String> = d
+            .servers(&Section::Project("/p".into()))
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        assert_eq!(names, vec!["new"]);
+        assert_eq!(d.disabled_in_project("/p"), vec!["new"]);
+        assert!(
+            d.servers(&Section::Project("/nowhere".into()))
+                .unwrap()
+                .is_empty()
+        );
+        assert!(d.server(&Section::Project("/s".into()), "x").is_none());
     }
 
     #[test]
