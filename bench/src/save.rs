@@ -2,6 +2,10 @@
 //! against a bare serde_json parse + serialize of the same file, and against the real
 //! `claude mcp add` doing the same edit, all measured in the same run.
 //!
+//! Every run starts from the same file and a fresh, empty data folder, so every run really
+//! writes its backup (a backup identical to the newest one is not stored twice, which would
+//! otherwise skip the copy in all but the first run).
+//!
 //! Run: `cargo run --release -p mcpconf-bench --bin bench-save [-- SIZE_MB RUNS]`
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
@@ -33,9 +37,13 @@ fn main() {
     // Ours: load + add + backup + temp write + fsync + swap + verify.
     let mut ours = Vec::new();
     let mut claude = Vec::new();
-    let store = Store::new(sb.data());
     let naive_out = sb.root().join("naive.json");
     let claude_bin = mcpconf_testkit::peers::claude();
+    let version = sb.command(&claude_bin).arg("--version").output().unwrap();
+    println!(
+        "peer: claude {}",
+        String::from_utf8_lossy(&version.stdout).trim()
+    );
     for r in 0..runs {
         std::fs::write(&path, &bytes).unwrap();
         let t = Instant::now();
@@ -57,10 +65,13 @@ fn main() {
             value: json!({"type": "stdio", "command": "node", "args": ["/srv/bench.js"], "env": {}}),
             base: Base::Absent,
         }];
+        let data = tempfile::tempdir().unwrap();
+        let store = Store::new(data.path());
         let t = Instant::now();
         let outcome = save::save(&store, &path, Edit::Changes(&change), "bench").unwrap();
         ours.push(t.elapsed());
-        assert!(outcome.written && outcome.backup.is_some());
+        let backup = outcome.backup.as_ref().expect("a backup");
+        assert!(outcome.written && backup.seq == 1 && backup.size == bytes.len() as u64);
 
         std::fs::write(&path, &bytes).unwrap();
         let mut cmd = sb.command(&claude_bin);

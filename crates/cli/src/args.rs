@@ -225,10 +225,12 @@ pub struct AddArgs {
     /// HTTP header for a remote server (repeatable).
     #[arg(short = 'H', long = "header", value_name = "'Key: Value'")]
     pub headers: Vec<String>,
-    /// The command and its arguments (after `--`), or the URL of a remote server.
+    /// The command and its arguments (after the options, or after `--`), or the URL of a
+    /// remote server. Everything after the command belongs to it (`npx -y pkg`); an option this
+    /// tool does not know is an error, never taken for the command (a command that starts with
+    /// `-` needs `--` before it).
     #[arg(
         trailing_var_arg = true,
-        allow_hyphen_values = true,
         required = true,
         value_name = "COMMAND_OR_URL"
     )]

@@ -21,6 +21,21 @@ pub fn path(p: &Path) -> String {
     }
 }
 
+/// A size for people: "812 bytes", "4.2 kB", "55.1 MB", "1.3 GB".
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["kB", "MB", "GB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    let mut v = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while v >= 1000.0 && unit + 1 < UNITS.len() {
+        v /= 1000.0;
+        unit += 1;
+    }
+    format!("{v:.1} {}", UNITS[unit])
+}
+
 /// Environment variable names whose values are not printed in full by default.
 pub fn looks_secret(key: &str) -> bool {
     let k = key.to_ascii_uppercase();

@@ -5,16 +5,47 @@
 //! interrupted write and is ignored. Folders are 0700 and files 0600: a config file can hold
 //! tokens.
 //!
-//! Retention keeps the newest [`KEEP`] backups of each file but never deletes the newest backup
-//! that parsed, so a run of broken saves cannot rotate the last good copy away.
+//! Backups are ordered by a sequence number per file (not by their wall-clock time, which can
+//! jump), and bounded by [`Retention`]: a count *and* a byte budget per file, so fifty copies of
+//! a 55 MB `~/.claude.json` cannot fill the disk. Within those bounds retention keeps, in this
+//! order: the backup just made (what Undo puts back), the newest backup that parsed (so a run
+//! of broken saves cannot rotate the last good copy away), the first backup of each of the last
+//! seven days, then the newest of the rest. The first two are kept even when they alone exceed
+//! the budget: losing them would lose the person's data.
 
 use crate::error::{Error, Result};
 use crate::fsio;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// How many backups of one file are kept.
+/// How many backups of one file are kept by default.
 pub const KEEP: usize = 50;
+
+/// How many bytes of backups one file may use by default (500 MB).
+pub const BUDGET: u64 = 500 * 1000 * 1000;
+
+/// Bounds on the backups of one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Retention {
+    /// At most this many backups.
+    pub max_count: usize,
+    /// At most this many bytes of backups (the two protected copies aside).
+    pub max_bytes: u64,
+    /// Keep the first backup of each of this many days (today included).
+    pub daily_days: u32,
+}
+
+impl Default for Retention {
+    fn default() -> Retention {
+        Retention {
+            max_count: KEEP,
+            max_bytes: BUDGET,
+            daily_days: 7,
+        }
+    }
+}
 
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,40 +62,53 @@ pub struct BackupMeta {
     pub hash: String,
     /// Whether the bytes were valid JSON of the expected shape when taken.
     pub parsed: bool,
-}
-
-/// A short, stable, file-system-safe key for a config file path.
-pub fn file_key(target: &Path) -> String {
-    let name: String = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".into())
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let hash = blake3::hash(target.as_os_str().as_encoded_bytes());
-    format!("{}-{}", name.trim_start_matches('.'), &hash.to_hex()[..12])
+    /// Order among the backups of this file (1, 2, …; 0 for backups made by older versions,
+    /// which then sort by id).
+    #[serde(default)]
+    pub seq: u64,
 }
 
 pub struct Backups {
     root: PathBuf,
+    retention: Retention,
+}
+
+/// What the backups of one file use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Usage {
+    pub count: usize,
+    pub bytes: u64,
 }
 
 impl Backups {
     pub fn new(data_dir: &Path) -> Backups {
         Backups {
             root: data_dir.join("backups"),
+            retention: Retention::default(),
         }
     }
 
+    pub fn with_retention(mut self, retention: Retention) -> Backups {
+        self.retention = retention;
+        self
+    }
+
+    pub fn retention(&self) -> Retention {
+        self.retention
+    }
+
+    /// Space used by the backups of `target`.
+    pub fn usage(&self, target: &Path) -> Result<Usage> {
+        let list = self.list(target)?;
+        Ok(Usage {
+            count: list.len(),
+            bytes: list.iter().map(|m| m.size).sum(),
+        })
+    }
+
     pub fn dir_for(&self, target: &Path) -> PathBuf {
-        self.root.join(file_key(target))
+        self.root.join(fsio::file_key(target))
     }
 
     /// Store a copy of `bytes` as the content of `target` before a write. When the newest backup
@@ -94,6 +138,7 @@ impl Backups {
             id = format!("{base_id}-{n}");
             n += 1;
         }
+        let seq = existing.iter().map(|m| m.seq).max().unwrap_or(0) + 1;
         let meta = BackupMeta {
             id: id.clone(),
             path: target.to_owned(),
@@ -102,6 +147,7 @@ impl Backups {
             size: bytes.len() as u64,
             hash,
             parsed,
+            seq,
         };
         fsio::write_private(&dir.join(format!("{id}.bak")), bytes)?;
         let meta_json = serde_json::to_vec_pretty(&meta).map_err(|e| Error::WriteFailed {
@@ -116,14 +162,11 @@ impl Backups {
     }
 
     fn prune(&self, dir: &Path, newest_first: &[BackupMeta]) {
-        if newest_first.len() <= KEEP {
-            return;
-        }
-        let keep_good = newest_first.iter().find(|m| m.parsed).map(|m| m.id.clone());
-        for old in &newest_first[KEEP..] {
-            if Some(&old.id) == keep_good.as_ref() {
-                continue;
-            }
+        let keep = keep_set(newest_first, self.retention, std::time::SystemTime::now());
+        for old in newest_first
+            .iter()
+            .filter(|m| !keep.contains(m.id.as_str()))
+        {
             // Meta first: without it the data file is ignored even if its removal fails.
             let _ = std::fs::remove_file(dir.join(format!("{}.json", old.id)));
             let _ = std::fs::remove_file(dir.join(format!("{}.bak", old.id)));
@@ -142,15 +185,16 @@ impl Backups {
             .flatten()
             .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
             .filter_map(|e| {
-                let bytes = std::fs::read(e.path()).ok()?;
+                let bytes = fsio::read_own(&e.path()).ok()??;
                 let meta: BackupMeta = serde_json::from_slice(&bytes).ok()?;
                 dir.join(format!("{}.bak", meta.id))
                     .exists()
                     .then_some(meta)
             })
             .collect();
-        // Ids sort by time; a "-n" suffix orders same-millisecond backups.
-        out.sort_by_key(|m| std::cmp::Reverse(sort_key(&m.id)));
+        // By sequence; backups of older versions (seq 0) by id, which sorts by time, with a "-n"
+        // suffix ordering same-millisecond backups.
+        out.sort_by_key(|m| std::cmp::Reverse((m.seq, sort_key(&m.id))));
         Ok(out)
     }
 
@@ -168,7 +212,7 @@ impl Backups {
                 .flatten()
                 .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
                 .find_map(|e| {
-                    serde_json::from_slice::<BackupMeta>(&std::fs::read(e.path()).ok()?).ok()
+                    serde_json::from_slice::<BackupMeta>(&fsio::read_own(&e.path()).ok()??).ok()
                 });
             if let Some(m) = meta {
                 out.push(m.path);
@@ -190,7 +234,7 @@ impl Backups {
             .find(|m| m.id == id)
             .ok_or_else(not_found)?;
         let data_path = self.dir_for(target).join(format!("{id}.bak"));
-        let bytes = std::fs::read(&data_path).map_err(|e| Error::io(&data_path, "read", e))?;
+        let bytes = fsio::read_own(&data_path)?.ok_or_else(not_found)?;
         if blake3::hash(&bytes).to_hex().as_str() != meta.hash {
             return Err(Error::VerifyFailed {
                 path: data_path,
@@ -221,6 +265,82 @@ impl Backups {
         fsio::write_private(&meta_path, &meta_json)?;
         Ok(meta)
     }
+}
+
+/// The ids retention keeps of `newest_first` (see the module's documentation for the order).
+/// The newest backup that parsed is kept beyond the count (as before: a run of broken saves
+/// cannot push it out), but its bytes count toward the budget.
+fn keep_set(
+    newest_first: &[BackupMeta],
+    r: Retention,
+    now: std::time::SystemTime,
+) -> HashSet<&str> {
+    let mut keep = vec![false; newest_first.len()];
+    let mut counted = 0usize;
+    let mut used = 0u64;
+    let good = newest_first.iter().position(|m| m.parsed);
+    let mut take = |i: usize, force: bool| {
+        if keep[i] {
+            return;
+        }
+        let m = &newest_first[i];
+        let extra = Some(i) == good;
+        if force || ((extra || counted < r.max_count) && used + m.size <= r.max_bytes) {
+            keep[i] = true;
+            used += m.size;
+            if !extra {
+                counted += 1;
+            }
+        }
+    };
+    if !newest_first.is_empty() {
+        take(0, true);
+    }
+    if let Some(g) = good {
+        take(g, true);
+    }
+    // The first backup of each recent day, the most recent day first.
+    let today = day_of(now);
+    let day = |m: &BackupMeta| humantime::parse_rfc3339_weak(&m.time).ok().map(day_of);
+    let mut firsts: Vec<(u64, usize)> = Vec::new();
+    for (i, m) in newest_first.iter().enumerate().rev() {
+        if let Some(d) = day(m)
+            && today.saturating_sub(d) < u64::from(r.daily_days)
+            && !firsts.iter().any(|(seen, _)| *seen == d)
+        {
+            firsts.push((d, i));
+        }
+    }
+    firsts.sort_unstable_by_key(|f| std::cmp::Reverse(f.0));
+    for (_, i) in firsts {
+        take(i, false);
+    }
+    for i in 0..newest_first.len() {
+        take(i, false);
+    }
+    newest_first
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(m, _)| m.id.as_str())
+        .collect()
+}
+
+/// A backup's time for people: "2026-12-01 14:02 UTC" (the app shows it in local time).
+pub fn when(rfc3339: &str) -> String {
+    match humantime::parse_rfc3339_weak(rfc3339) {
+        Ok(t) => {
+            let s = humantime::format_rfc3339_seconds(t).to_string();
+            format!("{} {} UTC", &s[..10], &s[11..16])
+        }
+        Err(_) => rfc3339.to_owned(),
+    }
+}
+
+/// Days since the Unix epoch (UTC).
+fn day_of(t: std::time::SystemTime) -> u64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400)
 }
 
 fn sort_key(id: &str) -> (String, u32) {
@@ -300,14 +420,5 @@ mod tests {
             b.read(target, &m.id),
             Err(Error::VerifyFailed { .. })
         ));
-    }
-
-    #[test]
-    fn file_keys_are_distinct_and_safe() {
-        let a = file_key(Path::new("/home/a/.claude.json"));
-        let b = file_key(Path::new("/home/b/.claude.json"));
-        assert_ne!(a, b);
-        assert!(a.starts_with("claude.json-"));
-        assert!(!file_key(Path::new("/p/we ird:name")).contains([' ', ':', '/']));
     }
 }

@@ -254,6 +254,100 @@ pub fn plan(doc: &Document, changes: &[Change]) -> Result<ObjectPatch, Vec<Confl
     }
 }
 
+/// The changes that undo a write which turned `before` into `after`: each server the write
+/// touched gets its old value back (or goes, if it was new), based on the value the write left,
+/// so a server another program changed since is a conflict rather than reverted. `changes` are
+/// the write's changes when it was made of changes; a whole-file write compares every server.
+pub fn inverse(before: &Document, after: &Document, changes: Option<&[Change]>) -> Vec<Change> {
+    let mut servers: Vec<(Section, String)> = Vec::new();
+    let mut switches: Vec<(String, String)> = Vec::new();
+    let mut touch = |section: &Section, name: &str| {
+        if !servers.iter().any(|(s, n)| s == section && n == name) {
+            servers.push((section.clone(), name.to_owned()));
+        }
+    };
+    match changes {
+        Some(changes) => {
+            for c in changes {
+                match c {
+                    Change::Put { section, name, .. } | Change::Remove { section, name, .. } => {
+                        touch(section, name)
+                    }
+                    Change::Rename {
+                        section, from, to, ..
+                    } => {
+                        touch(section, from);
+                        touch(section, to);
+                    }
+                    Change::SetDisabled { project, name, .. } => {
+                        switches.push((project.clone(), name.clone()))
+                    }
+                }
+            }
+        }
+        None => {
+            let mut sections = before.sections();
+            for s in after.sections() {
+                if !sections.contains(&s) {
+                    sections.push(s);
+                }
+            }
+            for section in &sections {
+                for doc in [before, after] {
+                    for s in doc.servers(section).unwrap_or_default() {
+                        touch(section, &s.name);
+                    }
+                }
+                if let Section::Project(p) = section {
+                    for doc in [before, after] {
+                        for n in doc.disabled_in_project(p) {
+                            switches.push((p.clone(), n));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (section, name) in servers {
+        let (was, is) = (
+            before.server(&section, &name),
+            after.server(&section, &name),
+        );
+        if was == is {
+            continue;
+        }
+        out.push(match (was, is) {
+            (Some(value), is) => Change::Put {
+                section,
+                name,
+                value,
+                base: is.map_or(Base::Absent, Base::Is),
+            },
+            (None, Some(is)) => Change::Remove {
+                section,
+                name,
+                base: Base::Is(is),
+            },
+            (None, None) => continue,
+        });
+    }
+    switches.sort();
+    switches.dedup();
+    for (project, name) in switches {
+        let off = |d: &Document| d.disabled_in_project(&project).contains(&name);
+        let was = off(before);
+        if was != off(after) {
+            out.push(Change::SetDisabled {
+                project,
+                name,
+                disabled: was,
+            });
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +462,67 @@ mod tests {
         .unwrap()
         .unwrap();
         assert!(back.contains(r#""disabledMcpServers":[]"#), "{back}");
+    }
+
+    #[test]
+    fn inverse_undoes_puts_removes_renames_and_switches_based_on_what_was_written() {
+        let before = doc(
+            r#"{"mcpServers":{"a":{"command":"x"},"gone":{"command":"g"}},"projects":{"/p":{"mcpServers":{}}}}"#,
+        );
+        let changes = vec![
+            Change::Put {
+                section: Section::Root,
+                name: "a".into(),
+                value: json!({"command": "y"}),
+                base: Base::Any,
+            },
+            Change::Put {
+                section: Section::Root,
+                name: "new".into(),
+                value: json!({"command": "n"}),
+                base: Base::Absent,
+            },
+            Change::Remove {
+                section: Section::Root,
+                name: "gone".into(),
+                base: Base::Any,
+            },
+            Change::SetDisabled {
+                project: "/p".into(),
+                name: "a".into(),
+                disabled: true,
+            },
+        ];
+        let after = doc(&apply(&before, &changes).unwrap().unwrap());
+        for inv in [
+            inverse(&before, &after, Some(&changes)),
+            inverse(&before, &after, None),
+        ] {
+            let back = doc(&apply(&after, &inv).unwrap().unwrap());
+            for name in ["a", "new", "gone"] {
+                assert_eq!(
+                    back.server(&Section::Root, name),
+                    before.server(&Section::Root, name),
+                    "{name}"
+                );
+            }
+            assert!(back.disabled_in_project("/p").is_empty());
+            // Another program changed "a" after the write: undoing it is a conflict.
+            let theirs = doc(&apply(
+                &after,
+                &[Change::Put {
+                    section: Section::Root,
+                    name: "a".into(),
+                    value: json!({"command": "theirs"}),
+                    base: Base::Any,
+                }],
+            )
+            .unwrap()
+            .unwrap());
+            let err = apply(&theirs, &inv).unwrap_err();
+            assert_eq!(err[0].name, "a");
+            assert_eq!(err[0].kind, ConflictKind::ChangedElsewhere);
+        }
     }
 
     #[test]

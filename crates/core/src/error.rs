@@ -17,11 +17,17 @@ pub enum ErrorCode {
     InvalidShape,
     NotFound,
     IsDirectory,
+    /// A FIFO, a device or a socket where a config file should be.
+    SpecialFile,
     MissingFolder,
     DanglingLink,
     ReadOnly,
     PermissionDenied,
     Conflict,
+    /// Undo found the file changed by another program since the change it would undo.
+    UndoConflict,
+    /// A write would have put `<redacted>` or an unresolved `<secret:NAME>` into a file.
+    Placeholder,
     Busy,
     WriteFailed,
     VerifyFailed,
@@ -52,6 +58,9 @@ pub enum Error {
     #[error("{} is a folder, not a file.", .path.display())]
     IsDirectory { path: PathBuf },
 
+    #[error("{} is {kind}, not a regular file, so it was not read. Nothing was changed.", .path.display())]
+    SpecialFile { path: PathBuf, kind: &'static str },
+
     #[error("The folder {} does not exist, so {} cannot be created.", .folder.display(), .path.display())]
     MissingFolder { path: PathBuf, folder: PathBuf },
 
@@ -72,6 +81,17 @@ pub enum Error {
     Conflict {
         path: PathBuf,
         conflicts: Vec<Conflict>,
+    },
+
+    #[error("{} was changed by another program (such as Claude Code) after your change, so it was not put back as a whole.", .path.display())]
+    UndoConflict { path: PathBuf, only_mine: bool },
+
+    #[error("Nothing was saved to {}: \"{server}\" would get the placeholder {placeholder} in {at} instead of its real value.", .path.display())]
+    Placeholder {
+        path: PathBuf,
+        server: String,
+        at: String,
+        placeholder: String,
     },
 
     #[error("{} is being changed by another program right now; try again in a moment.", .path.display())]
@@ -123,11 +143,14 @@ impl Error {
             Error::InvalidShape { .. } => ErrorCode::InvalidShape,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::IsDirectory { .. } => ErrorCode::IsDirectory,
+            Error::SpecialFile { .. } => ErrorCode::SpecialFile,
             Error::MissingFolder { .. } => ErrorCode::MissingFolder,
             Error::DanglingLink { .. } => ErrorCode::DanglingLink,
             Error::ReadOnly { .. } => ErrorCode::ReadOnly,
             Error::PermissionDenied { .. } => ErrorCode::PermissionDenied,
             Error::Conflict { .. } => ErrorCode::Conflict,
+            Error::Placeholder { .. } => ErrorCode::Placeholder,
+            Error::UndoConflict { .. } => ErrorCode::UndoConflict,
             Error::Busy { .. } => ErrorCode::Busy,
             Error::WriteFailed { .. } => ErrorCode::WriteFailed,
             Error::VerifyFailed { .. } => ErrorCode::VerifyFailed,
@@ -154,6 +177,10 @@ impl Error {
                 "Move the folder {} out of the way; the client expects a file there.",
                 path.display()
             ),
+            Error::SpecialFile { path, .. } => format!(
+                "Move {} out of the way (rename or delete it); the client expects a plain file there.",
+                path.display()
+            ),
             Error::MissingFolder { folder, .. } => format!(
                 "Start the client once so it creates {}, or create that folder yourself.",
                 folder.display()
@@ -167,6 +194,28 @@ impl Error {
             ),
             Error::Conflict { .. } => {
                 "Reload to see the current version, then make your change again.".into()
+            }
+            Error::Placeholder { placeholder, .. } if placeholder.starts_with("<secret:") => {
+                let name = placeholder
+                    .trim_start_matches("<secret:")
+                    .trim_end_matches('>');
+                format!(
+                    "Store the secret first (`mcpconf secret set {name}`), or type the real value \
+                     in its place, then save again."
+                )
+            }
+            Error::Placeholder { .. } => {
+                "Type the real value in its place, then save again. (<redacted> is shown where \
+                 this tool hides a token it cannot name; it can never be turned back into one.)"
+                    .into()
+            }
+            Error::UndoConflict {
+                only_mine: true, ..
+            } => "Undo only your change: the servers you changed get their earlier version back, \
+                 and what the other program wrote stays."
+                .into(),
+            Error::UndoConflict { .. } => {
+                "Restore a backup from the Backups screen to go back further.".into()
             }
             Error::Busy { .. } => "Wait a moment and try again.".into(),
             Error::Secret(e) => return e.fix(),

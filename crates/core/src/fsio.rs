@@ -65,12 +65,129 @@ pub struct Snapshot {
     pub meta: fs::Metadata,
 }
 
-/// Follow symlinks to the real file we should read and replace. A missing file is fine (it will
-/// be created) as long as its folder exists; a link to nothing is an error, not a new file.
+/// The one name a config file is known by: absolute, `.`/`..` and symlinks resolved (in the
+/// file itself and in every folder above it), Windows' `\\?\` prefix dropped.
+///
+/// Locks, backup folders, keychain bindings, the watcher and "was that our own write?" all key
+/// on this, so the same `.mcp.json` reached through a symlinked folder or through `a/../` is one
+/// file to all of them. A file that does not exist yet is named by its folder's identity plus its
+/// file name; a link to nothing by the link's own place.
+pub fn identity(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    if let Ok(real) = fs::canonicalize(&abs) {
+        return simplify(real);
+    }
+    let normal = lexical(&abs);
+    match (normal.parent(), normal.file_name()) {
+        (Some(dir), Some(name)) => match fs::canonicalize(dir) {
+            Ok(real_dir) => simplify(real_dir.join(name)),
+            Err(_) => normal,
+        },
+        _ => normal,
+    }
+}
+
+/// `.` and `..` removed without looking at the disk (only for paths that do not exist, where
+/// no symlink can be in the way).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `canonicalize` on Windows answers `\\?\C:\…`; people (and the other programs' paths we
+/// compare with) write `C:\…`.
+fn simplify(path: PathBuf) -> PathBuf {
+    #[cfg(windows)]
+    {
+        let s = path.to_string_lossy();
+        if let Some(rest) = s.strip_prefix(r"\\?\")
+            && rest.as_bytes().get(1) == Some(&b':')
+        {
+            return PathBuf::from(rest.to_owned());
+        }
+    }
+    path
+}
+
+/// A short, stable, file-system-safe key for a file (its [`identity`]): names its lock and its
+/// backup folder.
+pub fn file_key(path: &Path) -> String {
+    let target = identity(path);
+    let name: String = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let hash = blake3::hash(target.as_os_str().as_encoded_bytes());
+    format!("{}-{}", name.trim_start_matches('.'), &hash.to_hex()[..12])
+}
+
+/// What kind of thing other than a regular file sits at a path, in words.
+fn special_kind(ft: &fs::FileType) -> Option<&'static str> {
+    if ft.is_file() || ft.is_dir() || ft.is_symlink() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if ft.is_char_device() || ft.is_block_device() {
+            return Some("a device");
+        }
+        if ft.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// Refuse what must never be opened as a config file: a folder, a FIFO (opening it waits for a
+/// writer forever), a device (`/dev/zero` never ends).
+fn check_regular(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    if meta.is_dir() {
+        return Err(Error::IsDirectory {
+            path: path.to_owned(),
+        });
+    }
+    if let Some(kind) = special_kind(&meta.file_type()) {
+        return Err(Error::SpecialFile {
+            path: path.to_owned(),
+            kind,
+        });
+    }
+    Ok(())
+}
+
+/// Follow symlinks to the real file we should read and replace (its [`identity`]). A missing
+/// file is fine (it will be created) as long as its folder exists; a link to nothing is an
+/// error, not a new file; a folder, pipe or device is refused.
 pub fn resolve_target(path: &Path) -> Result<PathBuf> {
     match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => match fs::canonicalize(path) {
-            Ok(real) => Ok(real),
+        Ok(m) if m.file_type().is_symlink() => match fs::metadata(path) {
+            Ok(target_meta) => {
+                check_regular(path, &target_meta)?;
+                Ok(identity(path))
+            }
             Err(_) => {
                 let target =
                     fs::read_link(path).map_err(|e| Error::io(path, "read the link", e))?;
@@ -84,17 +201,17 @@ pub fn resolve_target(path: &Path) -> Result<PathBuf> {
                 })
             }
         },
-        Ok(m) if m.is_dir() => Err(Error::IsDirectory {
-            path: path.to_owned(),
-        }),
-        Ok(_) => Ok(path.to_owned()),
+        Ok(m) => {
+            check_regular(path, &m)?;
+            Ok(identity(path))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let folder = path
                 .parent()
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or(Path::new("."));
             if folder.is_dir() {
-                Ok(path.to_owned())
+                Ok(identity(path))
             } else {
                 Err(Error::MissingFolder {
                     path: path.to_owned(),
@@ -106,10 +223,17 @@ pub fn resolve_target(path: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Read a file completely. `Ok(None)` when it does not exist.
+/// The most this tool reads of any file: larger than any real config (people report
+/// `~/.claude.json` files of ~100 MB), small enough that a wrong file cannot exhaust memory.
+pub const MAX_READ: u64 = 1 << 30;
+
+/// Read a file completely (at most [`MAX_READ`] + 1 bytes, so an oversized file is seen as
+/// such without reading all of it). `Ok(None)` when it does not exist. Only regular files are
+/// opened: the type is checked before opening (a FIFO would block the open) and again on the
+/// opened handle (in case the path was swapped in between; on Unix the open does not wait).
 pub fn read(path: &Path) -> Result<Option<Snapshot>> {
-    let mut file = match File::open(path) {
-        Ok(f) => f,
+    match fs::metadata(path) {
+        Ok(m) => check_regular(path, &m)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             // A dangling link also reports NotFound: say what it really is.
             if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -118,21 +242,36 @@ pub fn read(path: &Path) -> Result<Option<Snapshot>> {
             return Ok(None);
         }
         Err(e) => return Err(Error::io(path, "read", e)),
+    }
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    let file = match opts.open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(path, "read", e)),
     };
     let meta = file.metadata().map_err(|e| Error::io(path, "read", e))?;
-    if meta.is_dir() {
-        return Err(Error::IsDirectory {
-            path: path.to_owned(),
-        });
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
-    file.read_to_end(&mut bytes)
+    check_regular(path, &meta)?;
+    let mut bytes = Vec::with_capacity(meta.len().min(MAX_READ) as usize + 1);
+    file.take(MAX_READ + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| Error::io(path, "read", e))?;
     Ok(Some(Snapshot {
         id: FileId::of(&meta),
         bytes,
         meta,
     }))
+}
+
+/// Read one of this tool's own small files (settings, parked servers, bindings, backup
+/// metadata) with the same checks as a config file. `Ok(None)` when it does not exist.
+pub fn read_own(path: &Path) -> Result<Option<Vec<u8>>> {
+    Ok(read(path)?.map(|s| s.bytes))
 }
 
 /// Whether we may replace this file: a file the user made read-only stays untouched, even though

@@ -40,14 +40,16 @@ pub fn foreign_lock_held(target: &Path) -> bool {
     age.is_none_or(|a| a < FOREIGN_STALE)
 }
 
-/// Wait until no live foreign lock exists. Returns false when it was still held at `deadline`
-/// (then it is treated as stale: its owner is not making progress).
-pub fn wait_foreign_lock(target: &Path, limit: Duration) -> bool {
+/// Wait until no live foreign lock exists. Returns false when it was still held after `limit`
+/// (then it is treated as stale: its owner is not making progress). `on_wait` runs before each
+/// pause (the save's tests step in there).
+pub fn wait_foreign_lock(target: &Path, limit: Duration, on_wait: &mut dyn FnMut()) -> bool {
     let deadline = Instant::now() + limit;
     while foreign_lock_held(target) {
         if Instant::now() >= deadline {
             return false;
         }
+        on_wait();
         std::thread::sleep(POLL);
     }
     true
@@ -58,17 +60,17 @@ pub struct OwnLock {
     _file: File,
 }
 
-/// Take the lock for `target` in `locks_dir`, waiting up to [`OWN_LOCK_WAIT`].
-pub fn own_lock(locks_dir: &Path, target: &Path) -> Result<OwnLock> {
+/// Take the lock for `target` in `locks_dir`, waiting up to `wait` (normally [`OWN_LOCK_WAIT`]).
+pub fn own_lock(locks_dir: &Path, target: &Path, wait: Duration) -> Result<OwnLock> {
     crate::fsio::private_dir(locks_dir)?;
-    let lock_path = locks_dir.join(format!("{}.lock", crate::backup::file_key(target)));
+    let lock_path = locks_dir.join(format!("{}.lock", crate::fsio::file_key(target)));
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
         .map_err(|e| Error::io(&lock_path, "open the lock file", e))?;
-    let deadline = Instant::now() + OWN_LOCK_WAIT;
+    let deadline = Instant::now() + wait;
     loop {
         match file.try_lock() {
             Ok(()) => return Ok(OwnLock { _file: file }),
@@ -95,7 +97,7 @@ mod tests {
     fn own_lock_excludes_a_second_holder_until_dropped() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("x.json");
-        let a = own_lock(&dir.path().join("locks"), &target).unwrap();
+        let a = own_lock(&dir.path().join("locks"), &target, OWN_LOCK_WAIT).unwrap();
         let lock_file = std::fs::read_dir(dir.path().join("locks"))
             .unwrap()
             .next()

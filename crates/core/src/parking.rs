@@ -6,8 +6,9 @@
 //! so a crash in between leaves the server in both places, never in neither.
 
 use crate::document::Section;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fsio;
+use crate::statefile::StateFile;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -23,81 +24,96 @@ pub struct Parked {
     pub time: String,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 struct ParkFile {
     parked: Vec<Parked>,
 }
 
+/// The parked servers (`<data>/parked.json`), changed only under our lock.
 pub struct ParkingLot {
-    file: PathBuf,
+    file: StateFile<ParkFile>,
+}
+
+/// Whether two recorded paths name the same file (records written by older versions may hold
+/// a path that is not its identity).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b || fsio::identity(a) == fsio::identity(b)
+}
+
+impl Parked {
+    fn is(&self, path: &Path, section: &Section, name: &str) -> bool {
+        &self.section == section && self.name == name && same_file(&self.path, path)
+    }
 }
 
 impl ParkingLot {
     pub fn new(data_dir: &Path) -> ParkingLot {
         ParkingLot {
-            file: data_dir.join("parked.json"),
+            file: StateFile::new(data_dir, "parked.json"),
         }
-    }
-
-    fn load(&self) -> Result<ParkFile> {
-        match std::fs::read(&self.file) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::InvalidShape {
-                path: self.file.clone(),
-                what: e.to_string(),
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(ParkFile::default()),
-            Err(e) => Err(Error::io(&self.file, "read", e)),
-        }
-    }
-
-    fn store(&self, pf: &ParkFile) -> Result<()> {
-        if let Some(dir) = self.file.parent() {
-            fsio::private_dir(dir)?;
-        }
-        let bytes = serde_json::to_vec_pretty(pf).map_err(|e| Error::WriteFailed {
-            path: self.file.clone(),
-            reason: e.to_string(),
-        })?;
-        fsio::write_private(&self.file, &bytes)
     }
 
     /// Parked servers of one file (all sections).
     pub fn for_file(&self, path: &Path) -> Result<Vec<Parked>> {
+        let id = fsio::identity(path);
         Ok(self
+            .file
             .load()?
             .parked
             .into_iter()
-            .filter(|p| p.path == path)
+            .filter(|p| same_file(&p.path, &id))
             .collect())
     }
 
     pub fn get(&self, path: &Path, section: &Section, name: &str) -> Result<Option<Parked>> {
+        let id = fsio::identity(path);
         Ok(self
+            .file
             .load()?
             .parked
             .into_iter()
-            .find(|p| p.path == path && &p.section == section && p.name == name))
+            .find(|p| p.is(&id, section, name)))
     }
 
     /// Record a server as parked (replacing an older record of the same server).
-    pub fn put(&self, parked: Parked) -> Result<()> {
-        let mut pf = self.load()?;
-        pf.parked.retain(|p| {
-            !(p.path == parked.path && p.section == parked.section && p.name == parked.name)
-        });
-        pf.parked.push(parked);
-        self.store(&pf)
+    pub fn put(&self, mut parked: Parked) -> Result<()> {
+        parked.path = fsio::identity(&parked.path);
+        self.file.update(|pf| {
+            pf.parked
+                .retain(|p| !p.is(&parked.path, &parked.section, &parked.name));
+            pf.parked.push(parked);
+        })
     }
 
+    /// Forget a parked server; `true` when there was one.
     pub fn remove(&self, path: &Path, section: &Section, name: &str) -> Result<bool> {
-        let mut pf = self.load()?;
-        let before = pf.parked.len();
-        pf.parked
-            .retain(|p| !(p.path == path && &p.section == section && p.name == name));
-        if pf.parked.len() == before {
-            return Ok(false);
-        }
-        self.store(&pf)?;
-        Ok(true)
+        let id = fsio::identity(path);
+        self.file.update(|pf| {
+            let before = pf.parked.len();
+            pf.parked.retain(|p| !p.is(&id, section, name));
+            pf.parked.len() != before
+        })
+    }
+
+    /// Change a parked server's record in one locked step (`f` may rename it); `false` when
+    /// there is none.
+    pub fn modify(
+        &self,
+        path: &Path,
+        section: &Section,
+        name: &str,
+        f: impl FnOnce(&mut Parked),
+    ) -> Result<bool> {
+        let id = fsio::identity(path);
+        self.file.update(|pf| {
+            let Some(i) = pf.parked.iter().position(|p| p.is(&id, section, name)) else {
+                return false;
+            };
+            let mut p = pf.parked.remove(i);
+            f(&mut p);
+            pf.parked.retain(|o| !o.is(&id, &p.section, &p.name));
+            pf.parked.insert(i.min(pf.parked.len()), p);
+            true
+        })
     }
 }

@@ -34,7 +34,9 @@ pub fn watch(
     files: &[PathBuf],
     on_change: impl Fn(Vec<PathBuf>) + Send + 'static,
 ) -> Result<Watcher, WatchError> {
-    let targets: BTreeSet<PathBuf> = files.iter().map(|f| normalise(f)).collect();
+    // Both sides by identity: events name the real folder, and a target may be reached
+    // through a symlink.
+    let targets: BTreeSet<PathBuf> = files.iter().map(|f| crate::fsio::identity(f)).collect();
     let dirs: BTreeSet<PathBuf> = targets
         .iter()
         .filter_map(|f| f.parent().map(Path::to_path_buf))
@@ -59,7 +61,7 @@ pub fn watch(
             let relevant = |ev: &Event| -> Vec<PathBuf> {
                 ev.paths
                     .iter()
-                    .map(|p| normalise(p))
+                    .map(|p| crate::fsio::identity(p))
                     .filter(|p| targets.contains(p))
                     .collect()
             };
@@ -89,16 +91,6 @@ pub fn watch(
     Ok(Watcher { _inner: inner })
 }
 
-/// Watch events name the real folder; compare with the real path of the target's folder.
-fn normalise(p: &Path) -> PathBuf {
-    match (p.parent(), p.file_name()) {
-        (Some(dir), Some(name)) => std::fs::canonicalize(dir)
-            .unwrap_or_else(|_| dir.to_path_buf())
-            .join(name),
-        _ => p.to_path_buf(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,13 +110,13 @@ mod tests {
         // ...an in-place write is.
         std::fs::write(&target, "{\"a\":1}").unwrap();
         let got = rx.recv_timeout(Duration::from_secs(10)).unwrap();
-        assert_eq!(got, vec![normalise(&target)]);
+        assert_eq!(got, vec![crate::fsio::identity(&target)]);
         // A replacement by rename (how Claude Code writes) is too.
         let tmp = dir.path().join(".claude.json.tmp.123");
         std::fs::write(&tmp, "{\"b\":2}").unwrap();
         std::fs::rename(&tmp, &target).unwrap();
         let got = rx.recv_timeout(Duration::from_secs(10)).unwrap();
-        assert_eq!(got, vec![normalise(&target)]);
+        assert_eq!(got, vec![crate::fsio::identity(&target)]);
         // Only the neighbour changes now: nothing arrives.
         std::fs::write(dir.path().join("other.json"), "{\"c\":3}").unwrap();
         assert!(rx.recv_timeout(QUIET * 4).is_err());

@@ -123,6 +123,10 @@ pub struct Problem {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// What one click can do about it (a file that does not parse: repair it, or put back the
+    /// newest backup that parsed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<Remedy>,
 }
 
 impl From<&Error> for Problem {
@@ -131,6 +135,42 @@ impl From<&Error> for Problem {
             code: e.code(),
             message: e.to_string(),
             fix: e.fix(),
+            remedy: None,
+        }
+    }
+}
+
+/// The one-click answer to a file that does not parse.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "id", rename_all = "kebab-case")]
+pub enum Remedy {
+    /// Repair it mechanically (`fixes` says what would change; a backup is made first).
+    Repair {
+        description: String,
+        fixes: Vec<String>,
+    },
+    /// No safe repair (`why`): put back the newest backup that parsed.
+    RestoreBackup {
+        description: String,
+        why: String,
+        backup: crate::backup::BackupMeta,
+    },
+}
+
+impl Remedy {
+    pub fn id(&self) -> &'static str {
+        match self {
+            Remedy::Repair { .. } => "repair",
+            Remedy::RestoreBackup { .. } => "restore-backup",
+        }
+    }
+
+    pub fn description(&self) -> &str {
+        match self {
+            Remedy::Repair { description, .. } | Remedy::RestoreBackup { description, .. } => {
+                description
+            }
         }
     }
 }
@@ -156,6 +196,16 @@ pub struct RawFile {
     /// Identity of the content (BLAKE3, hex): saving checks the file still has it.
     pub hash: String,
     pub exists: bool,
+    /// Why this view cannot be saved, when it cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<String>,
+}
+
+/// Where Claude Code's per-project off switch for a server is kept.
+struct OffSwitch {
+    /// The state file (`~/.claude.json`), by identity.
+    file: PathBuf,
+    project: String,
 }
 
 /// Which file and scope a command means (the `--client/--config/--scope/--project` flags).
@@ -219,11 +269,14 @@ impl Workspace {
     pub fn new(host: Host, probe: Box<dyn Probe + Send + Sync>, cwd: PathBuf) -> Workspace {
         let data = host.data_path();
         let secrets = std::sync::Arc::new(Secrets::new(&data, Keychain::system()));
+        let settings = Settings::new(&data);
         Workspace {
-            store: Store::new(&data).with_hooks(secrets.clone()),
+            store: Store::new(&data)
+                .with_hooks(secrets.clone())
+                .with_retention(settings.retention()),
             secrets,
             parking: ParkingLot::new(&data),
-            settings: Settings::new(&data),
+            settings,
             host,
             probe,
             cwd,
@@ -234,7 +287,9 @@ impl Workspace {
     pub fn with_keychain(mut self, keychain: Keychain) -> Workspace {
         let data = self.store.data_dir().to_owned();
         self.secrets = std::sync::Arc::new(Secrets::new(&data, keychain));
-        self.store = Store::new(&data).with_hooks(self.secrets.clone());
+        self.store = Store::new(&data)
+            .with_hooks(self.secrets.clone())
+            .with_retention(self.settings.retention());
         self
     }
 
@@ -418,6 +473,19 @@ impl Workspace {
         out
     }
 
+    /// `path` as one of the files this workspace lists (by identity), or an error: a shell that
+    /// takes paths from a page (the app) writes only the files it showed.
+    pub fn listed_file(&self, path: &Path) -> Result<PathBuf> {
+        let id = fsio::identity(path);
+        if self.sources().iter().any(|s| fsio::identity(&s.path) == id) {
+            return Ok(id);
+        }
+        Err(Error::invalid_input(format!(
+            "{} is not one of the config files this app shows.",
+            path.display()
+        )))
+    }
+
     /// Read one source's servers (including parked and project-disabled ones).
     pub fn read_source(&self, source: &Source) -> Listing {
         self.read_source_in(source, &mut Docs::default())
@@ -434,7 +502,11 @@ impl Workspace {
         let doc = match &*loaded {
             Ok(d) => d,
             Err(e) => {
-                listing.error = Some(Problem::from(e));
+                let mut problem = Problem::from(e);
+                if e.code() == ErrorCode::InvalidJson {
+                    problem.remedy = self.remedy(&source.path);
+                }
+                listing.error = Some(problem);
                 return listing;
             }
         };
@@ -625,11 +697,8 @@ impl Workspace {
         if let crate::doctor::FixAction::MoveToKeychain { slot } = &action {
             let moved = crate::secrets::migrate::move_to_keychain(self, source, name, slot, None)?;
             return Ok(SaveOutcome {
-                path: moved.path,
                 written: true,
-                created: false,
-                backup: None,
-                notes: moved.notes,
+                ..SaveOutcome::unwritten(moved.path, moved.notes)
             });
         }
         let fixed = crate::doctor::fix::apply(&entry.raw, &action).ok_or_else(|| {
@@ -755,16 +824,25 @@ impl Workspace {
                 .collect::<Result<_>>()?
         };
         let mut found: Vec<(Source, ServerEntry)> = Vec::new();
+        let mut unreadable: Option<PathBuf> = None;
+        let mut docs = Docs::default();
         for src in candidates {
-            let listing = self.read_source(&src);
-            if let Some(err) = &listing.error
-                && sel.scope.is_some()
-            {
-                return Err(Error::invalid_input(err.message.clone()));
+            let listing = self.read_source_in(&src, &mut docs);
+            if listing.error.is_some() {
+                if sel.scope.is_some() {
+                    return Err(self.reload_error(&src.path));
+                }
+                unreadable.get_or_insert(src.path.clone());
             }
             if let Some(s) = listing.servers.into_iter().find(|s| s.name == name) {
                 found.push((listing.source, s));
             }
+        }
+        if found.is_empty()
+            && let Some(path) = unreadable
+        {
+            // The server may be in the file that cannot be read: say that, with its own code.
+            return Err(self.reload_error(&path));
         }
         match found.len() {
             0 => Err(Error::ServerNotFound {
@@ -780,6 +858,18 @@ impl Workspace {
                     .collect::<Vec<_>>()
                     .join("; ")
             ))),
+        }
+    }
+
+    /// The error that kept `path` from being read, with its own code (a listing only keeps its
+    /// words): read again, as the listing did.
+    fn reload_error(&self, path: &Path) -> Error {
+        match load(path) {
+            Err(e) => e,
+            Ok(_) => Error::invalid_input(format!(
+                "{} could not be read a moment ago; try again.",
+                path.display()
+            )),
         }
     }
 
@@ -873,13 +963,10 @@ impl Workspace {
                 });
             }
             self.parking.put(Parked { value, ..p })?;
-            return Ok(SaveOutcome {
-                path: source.path.clone(),
-                written: false,
-                created: false,
-                backup: None,
-                notes: vec!["The server is disabled; its kept copy was updated.".into()],
-            });
+            return Ok(SaveOutcome::unwritten(
+                source.path.clone(),
+                vec!["The server is disabled; its kept copy was updated.".into()],
+            ));
         }
         self.save(
             source,
@@ -908,14 +995,31 @@ impl Workspace {
         };
         validate_name(to)?;
         if let Some(p) = self.parking.get(&source.path, &source.section, name)? {
-            let out = self.update(source, name, value.clone(), base)?;
-            self.parking.put(Parked {
-                name: to.to_owned(),
-                value,
-                ..p
-            })?;
-            self.parking.remove(&source.path, &source.section, name)?;
-            return Ok(out);
+            // A disabled server: rename and update its kept copy in one locked step.
+            if let Base::Is(b) = &base
+                && *b != p.value
+            {
+                return Err(Error::Conflict {
+                    path: source.path.clone(),
+                    conflicts: vec![crate::edit::Conflict {
+                        section: source.section.clone(),
+                        name: name.to_owned(),
+                        kind: crate::edit::ConflictKind::ChangedElsewhere,
+                    }],
+                });
+            }
+            self.parking
+                .modify(&source.path, &source.section, name, |p| {
+                    p.name = to.to_owned();
+                    p.value = value;
+                })?;
+            let _ = self
+                .secrets
+                .renamed(&source.path, &source.section, name, to);
+            return Ok(SaveOutcome::unwritten(
+                source.path.clone(),
+                vec!["The server is disabled; its kept copy was renamed and updated.".into()],
+            ));
         }
         let mut changes = vec![
             Change::Rename {
@@ -931,27 +1035,58 @@ impl Workspace {
                 base,
             },
         ];
-        if let (Scope::Local, Some(p)) = (source.scope, &source.project)
-            && let Ok(Some(doc)) = load(&source.path)
-            && doc.disabled_in_project(p).iter().any(|n| n == name)
-        {
+        let switch = self.off_switch(source, name)?;
+        let rename_switch = |changes: &mut Vec<Change>, project: &str| {
             // Keep it switched off under its new name.
             changes.push(Change::SetDisabled {
-                project: p.clone(),
+                project: project.to_owned(),
                 name: name.to_owned(),
                 disabled: false,
             });
             changes.push(Change::SetDisabled {
-                project: p.clone(),
+                project: project.to_owned(),
                 name: to.to_owned(),
                 disabled: true,
             });
+        };
+        let reason = format!("before renaming \"{name}\" to \"{to}\"");
+        match switch {
+            Some(OffSwitch { file, project }) if file == fsio::identity(&source.path) => {
+                rename_switch(&mut changes, &project);
+                self.save(source, &changes, &reason)
+            }
+            Some(OffSwitch { file, project }) => {
+                // The switch lives in ~/.claude.json, the server in .mcp.json: rename the server,
+                // then move the switch to its new name.
+                let out = self.save(source, &changes, &reason)?;
+                let mut moves = Vec::new();
+                rename_switch(&mut moves, &project);
+                save::save(&self.store, &file, Edit::Changes(&moves), &reason)?;
+                Ok(out)
+            }
+            None => self.save(source, &changes, &reason),
         }
-        self.save(
-            source,
-            &changes,
-            &format!("before renaming \"{name}\" to \"{to}\""),
-        )
+    }
+
+    /// Where Claude Code's per-project off switch of server `name` is, when it is set: the
+    /// state file and the project (a local-scope server's switch is in its own file, a
+    /// project-scope server's in `~/.claude.json`).
+    fn off_switch(&self, source: &Source, name: &str) -> Result<Option<OffSwitch>> {
+        let (file, project) = match (source.client, source.scope, &source.project) {
+            (Client::ClaudeCode, Scope::Local, Some(p)) => (source.path.clone(), p.clone()),
+            (Client::ClaudeCode, Scope::Project, Some(p)) => {
+                (PathBuf::from(self.state_location().path), p.clone())
+            }
+            _ => return Ok(None),
+        };
+        let on = match load(&file)? {
+            Some(doc) => doc.disabled_in_project(&project).iter().any(|n| n == name),
+            None => false,
+        };
+        Ok(on.then(|| OffSwitch {
+            file: fsio::identity(&file),
+            project,
+        }))
     }
 
     /// The real path backups of `path` are filed under (a symlink is followed, as saves do).
@@ -1002,13 +1137,10 @@ impl Workspace {
             let _ = self
                 .secrets
                 .forget_server(&source.path, &source.section, name);
-            return Ok(SaveOutcome {
-                path: source.path.clone(),
-                written: false,
-                created: false,
-                backup: None,
-                notes: vec![format!("Removed the disabled server \"{name}\".")],
-            });
+            return Ok(SaveOutcome::unwritten(
+                source.path.clone(),
+                vec![format!("Removed the disabled server \"{name}\".")],
+            ));
         }
         let current = self.entry_value(source, name)?;
         let mut changes = vec![Change::Remove {
@@ -1016,15 +1148,31 @@ impl Workspace {
             name: name.to_owned(),
             base: Base::Is(current),
         }];
-        if let (Scope::Local, Some(p)) = (source.scope, &source.project) {
-            // Do not leave the name in the project's off list.
-            changes.push(Change::SetDisabled {
-                project: p.clone(),
-                name: name.to_owned(),
-                disabled: false,
-            });
-        }
-        let out = self.save(source, &changes, &format!("before removing \"{name}\""))?;
+        let reason = format!("before removing \"{name}\"");
+        // Do not leave the name in the project's off list (a server added later under the same
+        // name would start switched off).
+        let clear = self.off_switch(source, name)?.map(|sw| {
+            (
+                sw.file,
+                Change::SetDisabled {
+                    project: sw.project,
+                    name: name.to_owned(),
+                    disabled: false,
+                },
+            )
+        });
+        let out = match clear {
+            Some((file, change)) if file == fsio::identity(&source.path) => {
+                changes.push(change);
+                self.save(source, &changes, &reason)?
+            }
+            Some((file, change)) => {
+                let out = self.save(source, &changes, &reason)?;
+                save::save(&self.store, &file, Edit::Changes(&[change]), &reason)?;
+                out
+            }
+            None => self.save(source, &changes, &reason)?,
+        };
         // A server added later under the same name starts without the old one's secrets.
         let _ = self
             .secrets
@@ -1060,27 +1208,36 @@ impl Workspace {
                         Ok(_) => Error::invalid_input(format!("\"{name}\" is already enabled.")),
                         Err(e) => e,
                     })?;
-                let out = self.save(
+                let mut out = self.save(
                     source,
                     &[Change::Put {
                         section: source.section.clone(),
                         name: name.to_owned(),
-                        value: parked.value,
+                        value: parked.value.clone(),
                         base: Base::Absent,
                     }],
                     &reason,
                 )?;
-                self.parking.remove(&source.path, &source.section, name)?;
+                // The kept copy goes only once the file verifiably holds the server again.
+                if self.holds(source, name, &parked.value) {
+                    self.parking.remove(&source.path, &source.section, name)?;
+                } else {
+                    out.notes.push(format!(
+                        "\"{name}\" could not be confirmed in the file after enabling it; its kept \
+                         copy stays, so nothing is lost."
+                    ));
+                }
                 Ok(out)
             }
             _ => {
                 let current = self.entry_value(source, name)?;
+                // Keychain-bound values are kept as markers; enabling puts them back.
+                let kept = self.secrets.parked_value(source, name, &current);
                 self.parking.put(Parked {
                     path: source.path.clone(),
                     section: source.section.clone(),
                     name: name.to_owned(),
-                    // Keychain-bound values are kept as markers; enabling puts them back.
-                    value: self.secrets.parked_value(source, name, &current),
+                    value: kept.clone(),
                     time: humantime::format_rfc3339_seconds(std::time::SystemTime::now())
                         .to_string(),
                 })?;
@@ -1093,12 +1250,22 @@ impl Workspace {
                     }],
                     &reason,
                 );
-                if result.is_err() {
-                    // The entry is still in the file: drop the copy so it is not shown twice.
+                // If the save failed, drop the copy only when the file verifiably still holds the
+                // server (it is not shown twice then); otherwise the copy may be the only one.
+                if result.is_err() && self.holds(source, name, &kept) {
                     let _ = self.parking.remove(&source.path, &source.section, name);
                 }
                 result
             }
+        }
+    }
+
+    /// Whether the file holds server `name` with `value` (keychain-bound values compared as
+    /// their markers, as the parked copy keeps them).
+    fn holds(&self, source: &Source, name: &str, value: &Value) -> bool {
+        match self.entry_value(source, name) {
+            Ok(now) => self.secrets.parked_value(source, name, &now) == *value,
+            Err(_) => false,
         }
     }
 
@@ -1115,16 +1282,82 @@ impl Workspace {
             })
     }
 
-    /// The file as text, for the raw JSON view.
+    /// What one click can do about `path`, which does not parse: a safe mechanical repair, or
+    /// else the newest backup that parsed.
+    pub fn remedy(&self, path: &Path) -> Option<Remedy> {
+        let bytes = fsio::read(path).ok()??.bytes;
+        let why = match crate::repair::repair(path, &bytes) {
+            Ok(r) => {
+                return Some(Remedy::Repair {
+                    description: format!("Repair it: {}", r.fixes.join(" ")),
+                    fixes: r.fixes,
+                });
+            }
+            Err(no) => no.0,
+        };
+        let key = self.backup_key_path(path);
+        let backup = self
+            .store
+            .backups()
+            .list(&key)
+            .ok()?
+            .into_iter()
+            .find(|m| m.parsed)?;
+        Some(Remedy::RestoreBackup {
+            description: format!(
+                "Put back the version from {} (the newest copy that could be read)",
+                crate::backup::when(&backup.time)
+            ),
+            why,
+            backup,
+        })
+    }
+
+    /// Repair `path`, which does not parse (see [`crate::repair`]): the broken bytes are backed
+    /// up first and the repaired text written only if the file still holds exactly what was
+    /// repaired. The notes say what was repaired.
+    pub fn repair_file(&self, path: &Path) -> Result<SaveOutcome> {
+        let snap = fsio::read(path)?.ok_or_else(|| Error::NotFound {
+            path: path.to_owned(),
+        })?;
+        let repaired = crate::repair::repair(path, &snap.bytes).map_err(|no| {
+            Error::invalid_input(format!(
+                "{} cannot be repaired safely: {no}. Put back a backup instead (mcpconf backup list --config {}).",
+                path.display(),
+                path.display()
+            ))
+        })?;
+        let base = blake3::hash(&snap.bytes).to_hex().to_string();
+        let mut out = save::save(
+            &self.store,
+            path,
+            Edit::Whole {
+                bytes: &repaired.bytes,
+                base: Some(&base),
+            },
+            "before repairing the file",
+        )?;
+        out.notes.splice(0..0, repaired.fixes);
+        Ok(out)
+    }
+
+    /// The file as text, for the raw JSON view. Keychain-bound values are shown as markers;
+    /// when the list of bindings cannot be read, every value that looks like a credential is
+    /// hidden instead and the view cannot be saved (`read_only` says why): saving it would write
+    /// `<redacted>` over real tokens.
     pub fn raw(&self, path: &Path) -> Result<RawFile> {
         let snap = fsio::read(path)?;
         let exists = snap.is_some();
         let bytes = snap.map(|s| s.bytes).unwrap_or_default();
         let hash = blake3::hash(&bytes).to_hex().to_string();
-        // Keychain-bound values stay out of the view; saving puts them back.
-        let real = crate::secrets::redact::real_path(path);
-        let bytes = crate::secrets::redact::redact_file(self.secrets.registry(), &real, &bytes)
-            .unwrap_or(bytes);
+        let read_only = self.secrets.registry().load().err().map(|e| {
+            format!(
+                "This view is read-only because the list of secrets kept in the keychain cannot \
+                 be read ({e}); saving it could write placeholders over real tokens. Servers can \
+                 still be changed in the form."
+            )
+        });
+        let bytes = self.store.redacted(path, bytes);
         let text = String::from_utf8(bytes).map_err(|e| Error::InvalidJson {
             path: path.to_owned(),
             problem: crate::document::LoadError::Syntax(crate::json::scan::SyntaxError {
@@ -1139,13 +1372,22 @@ impl Workspace {
             text,
             hash,
             exists,
+            read_only,
         })
     }
 
     /// Save text from the raw JSON view. It must parse and every servers section must have the
     /// right shape; `base` is the hash the view loaded (a change made elsewhere since is a
-    /// conflict, not overwritten).
+    /// conflict, not overwritten). Refused while the secrets' bindings cannot be read (see
+    /// [`Workspace::raw`]).
     pub fn save_raw(&self, path: &Path, text: &str, base: Option<&str>) -> Result<SaveOutcome> {
+        if let Err(e) = self.secrets.registry().load() {
+            return Err(Error::invalid_input(format!(
+                "Nothing was saved to {}: the raw view cannot be saved while the list of secrets \
+                 kept in the keychain cannot be read ({e}). Change servers in the form instead.",
+                path.display()
+            )));
+        }
         let doc = Document::parse(path, text.as_bytes().to_vec()).map_err(|problem| {
             Error::InvalidJson {
                 path: path.to_owned(),
@@ -1169,7 +1411,8 @@ impl Workspace {
         )
     }
 
-    /// Restore a backup of `path` (the current content is backed up first).
+    /// Restore a backup of `path` (the current content is backed up first, even when it does
+    /// not parse: a restore is how a broken file gets mended).
     pub fn restore(&self, path: &Path, id: &str) -> Result<SaveOutcome> {
         let (meta, bytes) = self.store.backups().read(path, id)?;
         save::save(
@@ -1180,6 +1423,51 @@ impl Workspace {
                 base: None,
             },
             &format!("before restoring the backup from {}", meta.time),
+        )
+    }
+
+    /// Undo a write of this app: put back the backup `backup_id` it made, as long as the file
+    /// still holds what that write left (`written`, its hash). When another program changed the
+    /// file since, nothing is written and the error is [`Error::UndoConflict`]; then
+    /// [`Workspace::undo_mine`] undoes only the servers that write changed.
+    pub fn undo(&self, path: &Path, backup_id: &str, written: &str) -> Result<SaveOutcome> {
+        let key = self.backup_key_path(path);
+        let (meta, bytes) = self.store.backups().read(&key, backup_id)?;
+        save::save(
+            &self.store,
+            &key,
+            Edit::Whole {
+                bytes: &bytes,
+                base: Some(written),
+            },
+            &format!("before undoing the change made at {}", meta.time),
+        )
+        .map_err(|e| match e {
+            Error::Conflict { path, conflicts } if conflicts.is_empty() => Error::UndoConflict {
+                only_mine: self.store.undo_changes(&key, backup_id).is_some(),
+                path,
+            },
+            e => e,
+        })
+    }
+
+    /// Undo only the servers (and off switches) that this app's writes since the backup
+    /// `backup_id` changed, keeping everything another program wrote since. A server both
+    /// changed is a conflict.
+    pub fn undo_mine(&self, path: &Path, backup_id: &str) -> Result<SaveOutcome> {
+        let key = self.backup_key_path(path);
+        let changes = self.store.undo_changes(&key, backup_id).ok_or_else(|| {
+            Error::invalid_input(format!(
+                "That change to {} can no longer be undone on its own; restore a backup from \
+                 the Backups screen instead.",
+                key.display()
+            ))
+        })?;
+        save::save(
+            &self.store,
+            &key,
+            Edit::Changes(&changes),
+            "before undoing only your change",
         )
     }
 }

@@ -58,8 +58,51 @@ pub async fn restore_backup(
 ) -> IpcResult<SaveOutcome> {
     let ws = state.ws.clone();
     blocking(move || {
-        let key = ws.backup_key_path(&PathBuf::from(path));
+        let key = ws.listed_file(&PathBuf::from(path))?;
         Ok(ws.restore(&key, &id)?)
+    })
+    .await
+}
+
+/// The toast's Undo: put back backup `id` while the file still holds `written` (what the
+/// action left); otherwise an `undo-conflict` error, and the page offers [`undo_mine`].
+#[tauri::command]
+pub async fn undo(
+    state: State<'_, AppState>,
+    path: String,
+    id: String,
+    written: String,
+) -> IpcResult<SaveOutcome> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let key = ws.listed_file(&PathBuf::from(path))?;
+        Ok(ws.undo(&key, &id, &written)?)
+    })
+    .await
+}
+
+/// Undo only this app's own changes since backup `id`, keeping another program's.
+#[tauri::command]
+pub async fn undo_mine(
+    state: State<'_, AppState>,
+    path: String,
+    id: String,
+) -> IpcResult<SaveOutcome> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let key = ws.listed_file(&PathBuf::from(path))?;
+        Ok(ws.undo_mine(&key, &id)?)
+    })
+    .await
+}
+
+/// Repair a file that does not parse (its broken version is backed up first).
+#[tauri::command]
+pub async fn repair_file(state: State<'_, AppState>, path: String) -> IpcResult<SaveOutcome> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let key = ws.listed_file(&PathBuf::from(path))?;
+        Ok(ws.repair_file(&key)?)
     })
     .await
 }
@@ -67,7 +110,11 @@ pub async fn restore_backup(
 #[tauri::command]
 pub async fn raw_file(state: State<'_, AppState>, path: String) -> IpcResult<RawFile> {
     let ws = state.ws.clone();
-    blocking(move || Ok(ws.raw(&PathBuf::from(path))?)).await
+    blocking(move || {
+        let key = ws.listed_file(&PathBuf::from(path))?;
+        Ok(ws.raw(&key)?)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -78,7 +125,11 @@ pub async fn save_raw(
     base: String,
 ) -> IpcResult<SaveOutcome> {
     let ws = state.ws.clone();
-    blocking(move || Ok(ws.save_raw(&PathBuf::from(path), &text, Some(&base))?)).await
+    blocking(move || {
+        let key = ws.listed_file(&PathBuf::from(path))?;
+        Ok(ws.save_raw(&key, &text, Some(&base))?)
+    })
+    .await
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -74,6 +74,12 @@ export const api = {
   backups: (path: string) => invoke<BackupMeta[]>("backups", { path }),
   backupDiff: (path: string, id: string) => invoke<FileDiff>("backup_diff", { path, id }),
   restoreBackup: (path: string, id: string) => invoke<SaveOutcome>("restore_backup", { path, id }),
+  /** Put back the backup `id` while the file still holds `written` (else an `undo-conflict`). */
+  undo: (path: string, id: string, written: string) => invoke<SaveOutcome>("undo", { path, id, written }),
+  /** Undo only the servers this app's own writes since backup `id` changed. */
+  undoMine: (path: string, id: string) => invoke<SaveOutcome>("undo_mine", { path, id }),
+  /** Repair a file that does not parse (the broken version is backed up first). */
+  repairFile: (path: string) => invoke<SaveOutcome>("repair_file", { path }),
   rawFile: (path: string) => invoke<RawFile>("raw_file", { path }),
   saveRaw: (path: string, text: string, base: string) => invoke<SaveOutcome>("save_raw", { path, text, base }),
   serverLog: (source: SourceRef, name: string) => invoke<ServerLog>("server_log", { source, name }),

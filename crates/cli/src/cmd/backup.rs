@@ -20,26 +20,42 @@ pub fn run(ws: &Workspace, g: &Global, action: BackupAction) -> CmdResult {
             for f in &files {
                 all.extend(backups.list(f)?);
             }
+            let bytes: u64 = all.iter().map(|m| m.size).sum();
             if g.json {
-                out::json(&serde_json::json!({ "backups": all }));
+                out::json(&serde_json::json!({ "backups": all, "bytes": bytes }));
             } else if all.is_empty() {
                 outln!("No backups yet. One is made before every change this tool writes.");
             } else {
                 let mut last = None;
                 for m in &all {
                     if last != Some(&m.path) {
-                        outln!("{}", out::path(&m.path));
+                        let mine: Vec<_> = all.iter().filter(|o| o.path == m.path).collect();
+                        let used: u64 = mine.iter().map(|o| o.size).sum();
+                        outln!(
+                            "{}  ({} backups, {})",
+                            out::path(&m.path),
+                            mine.len(),
+                            out::size(used)
+                        );
                         last = Some(&m.path);
                     }
                     let bad = if m.parsed { "" } else { "  (not valid JSON)" };
                     outln!(
-                        "  {}  {}  {} bytes  {}{bad}",
+                        "  {}  {}  {}  {}{bad}",
                         m.id,
-                        m.time,
-                        m.size,
+                        mcpconf_core::backup::when(&m.time),
+                        out::size(m.size),
                         m.reason
                     );
                 }
+                let r = backups.retention();
+                outln!(
+                    "\n{} in all. Kept per file: at most {} backups and {}, always the newest one \
+                     that could be read.",
+                    out::size(bytes),
+                    r.max_count,
+                    out::size(r.max_bytes)
+                );
             }
         }
         BackupAction::Show { id } => {

@@ -84,11 +84,13 @@ fn print_findings(findings: &[Finding], listings: &[Listing]) {
             f.code.as_str()
         );
         outln!("      {}", f.message);
-        if let (Some(fix), Some(server)) = (&f.fix, &f.server) {
-            outln!(
+        match (&f.fix, &f.server) {
+            (Some(fix), Some(server)) => outln!(
                 "      fix: {}  (mcpconf fix --server {server})",
                 fix.description
-            );
+            ),
+            (Some(fix), None) => outln!("      fix: {}  (mcpconf fix --all)", fix.description),
+            _ => {}
         }
     }
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
@@ -121,7 +123,22 @@ pub fn fix(
     }
     let listings = listings(ws, g)?;
     let doctor = doctor_for(ws, t);
-    let report = fixall::fix_all(ws, &doctor, &listings, server, dry_run)?;
+    let mut report = fixall::fix_all(ws, &doctor, &listings, server, dry_run)?;
+    // A file that was repaired (or put back) can now be read: fix its servers too.
+    let mended: Vec<PathBuf> = report
+        .fixed
+        .iter()
+        .filter(|f| f.written && f.changes.iter().any(|c| c.server == "(file)"))
+        .map(|f| f.path.clone())
+        .collect();
+    if !mended.is_empty() {
+        let fresh: Vec<Listing> = self::listings(ws, g)?
+            .into_iter()
+            .filter(|l| mended.contains(&l.source.path))
+            .collect();
+        let more = fixall::fix_all(ws, &doctor, &fresh, server, dry_run)?;
+        report.fixed.extend(more.fixed);
+    }
     if g.json {
         out::json(&report);
         return Ok(ExitCode::SUCCESS);

@@ -21,6 +21,10 @@ pub enum FixAction {
     SetHeader { name: String, value: String },
     /// Move an env or header value into the keychain (applied by the secrets module).
     MoveToKeychain { slot: crate::secrets::Slot },
+    /// Repair a file that does not parse (the whole file; see `crate::repair`).
+    RepairFile,
+    /// Put back this backup of a file that does not parse and cannot be repaired safely.
+    RestoreBackup { id: String },
 }
 
 impl FixAction {
@@ -35,12 +39,20 @@ impl FixAction {
             FixAction::SetType(_) => "set-type",
             FixAction::SetHeader { .. } => "normalize-auth-header",
             FixAction::MoveToKeychain { .. } => crate::secrets::migrate::FIX_ID,
+            FixAction::RepairFile => "repair",
+            FixAction::RestoreBackup { .. } => "restore-backup",
         }
     }
 
-    /// Whether [`apply`] can do it alone (the keychain move needs the secrets module).
+    /// Whether [`apply`] can do it alone, on one entry (the keychain move needs the secrets
+    /// module; the file-level fixes replace the whole file).
     pub fn is_local(&self) -> bool {
-        !matches!(self, FixAction::MoveToKeychain { .. })
+        !matches!(
+            self,
+            FixAction::MoveToKeychain { .. }
+                | FixAction::RepairFile
+                | FixAction::RestoreBackup { .. }
+        )
     }
 }
 
@@ -146,7 +158,9 @@ pub fn apply(entry: &Value, action: &FixAction) -> Option<Value> {
                 .clone();
             headers.insert(key, Value::String(value.clone()));
         }
-        FixAction::MoveToKeychain { .. } => return None,
+        FixAction::MoveToKeychain { .. }
+        | FixAction::RepairFile
+        | FixAction::RestoreBackup { .. } => return None,
     }
     let out = Value::Object(map);
     (out != *entry).then_some(out)

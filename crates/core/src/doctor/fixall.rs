@@ -49,6 +49,41 @@ pub fn fix_all(
     dry_run: bool,
 ) -> Result<FixReport> {
     let wanted = |name: &str| server.is_none_or(|n| n == name);
+    let mut report = FixReport {
+        fixed: Vec::new(),
+        dry_run,
+    };
+    // Files that do not parse first (only when fixing everything): repaired, or put back from
+    // the newest backup that parsed.
+    let mut mended: Vec<PathBuf> = Vec::new();
+    for l in listings.iter().filter(|_| server.is_none()) {
+        let Some(remedy) = l.error.as_ref().and_then(|e| e.remedy.as_ref()) else {
+            continue;
+        };
+        if mended.contains(&l.source.path) {
+            continue;
+        }
+        mended.push(l.source.path.clone());
+        let outcome = if dry_run {
+            None
+        } else {
+            Some(match remedy {
+                crate::workspace::Remedy::Repair { .. } => ws.repair_file(&l.source.path)?,
+                crate::workspace::Remedy::RestoreBackup { backup, .. } => {
+                    ws.restore(&ws.backup_key_path(&l.source.path), &backup.id)?
+                }
+            })
+        };
+        report.fixed.push(FixedFile {
+            path: l.source.path.clone(),
+            changes: vec![FixedChange {
+                server: "(file)".into(),
+                description: remedy.description().to_owned(),
+            }],
+            written: outcome.as_ref().is_some_and(|o| o.written),
+            backup: outcome.and_then(|o| o.backup),
+        });
+    }
     if let Some(n) = server
         && !listings
             .iter()
@@ -79,10 +114,6 @@ pub fn fix_all(
             }));
         }
     }
-    let mut report = FixReport {
-        fixed: Vec::new(),
-        dry_run,
-    };
     for (path, (changes, done)) in plan {
         let outcome = if dry_run {
             None

@@ -26,6 +26,7 @@ pub use fix::FixAction;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Code {
     InvalidJson,
+    SpecialFile,
     InvalidShape,
     MissingCommand,
     MissingUrl,
@@ -62,6 +63,7 @@ impl Code {
         use Code::*;
         match self {
             InvalidJson => "invalid-json",
+            SpecialFile => "special-file",
             InvalidShape => "invalid-shape",
             MissingCommand => "missing-command",
             MissingUrl => "missing-url",
@@ -192,9 +194,21 @@ impl Doctor {
             if let Some(err) = &l.error {
                 let code = match err.code {
                     ErrorCode::InvalidJson => Code::InvalidJson,
+                    ErrorCode::SpecialFile | ErrorCode::IsDirectory => Code::SpecialFile,
                     _ => Code::InvalidShape,
                 };
-                out.push(self.finding(&l.source, None, code, err.message.clone(), None));
+                let action = err.remedy.as_ref().map(|r| {
+                    let a = match r {
+                        crate::workspace::Remedy::Repair { .. } => FixAction::RepairFile,
+                        crate::workspace::Remedy::RestoreBackup { backup, .. } => {
+                            FixAction::RestoreBackup {
+                                id: backup.id.clone(),
+                            }
+                        }
+                    };
+                    (a, r.description().to_owned())
+                });
+                out.push(self.finding(&l.source, None, code, err.message.clone(), action));
                 continue;
             }
             for s in l.servers.iter().filter(|s| s.enabled) {

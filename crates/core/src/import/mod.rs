@@ -61,6 +61,17 @@ pub struct ImportedServer {
     pub suggested_name: String,
 }
 
+/// `text` (a whole JSON file) with the damage that has exactly one sensible reading repaired:
+/// `//` and `/* */` comments, curly quotes, single backslashes in Windows paths, trailing
+/// commas; and what was repaired, in plain words with line numbers. Removed characters become
+/// spaces, so every line keeps its number. Used by the one-click repair of a broken config file.
+pub fn clean_json_text(text: &str) -> Result<(String, Vec<String>), ImportError> {
+    let mut notes = Notes::default();
+    let cleaned = repair::clean_json(text, 1, &mut notes)?;
+    let fixed = repair::drop_trailing_commas(&cleaned, 1, &mut notes);
+    Ok((fixed, notes.into_messages()))
+}
+
 /// Parses a pasted snippet into server entries, repairing the usual paste damage.
 ///
 /// # Errors

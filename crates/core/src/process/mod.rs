@@ -184,12 +184,18 @@ mod tests {
     #[test]
     fn a_timeout_kills_the_whole_group() {
         let marker = format!("mcpconf-proc-test-{}", std::process::id());
+        // Durations unique to this process, so that another run of this test at the same time
+        // (another checkout, another CI job) is not counted as a survivor.
+        let (a, b) = (
+            format!("30.{}", std::process::id()),
+            format!("31.{}", std::process::id()),
+        );
         let start = Instant::now();
         let r = run(
             OsStr::new("sh"),
             &[
                 OsStr::new("-c"),
-                OsStr::new(&format!("sleep 30 & sleep 31; echo {marker}")),
+                OsStr::new(&format!("sleep {a} & sleep {b}; echo {marker}")),
             ],
             Env::Inherit(&[]),
             None,
@@ -203,7 +209,10 @@ mod tests {
             .unwrap()
             .flatten()
             .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
-            .filter(|c| c.starts_with(b"sleep\x0030") || c.starts_with(b"sleep\x0031"))
+            .filter(|c| {
+                *c == format!("sleep\0{a}\0").into_bytes()
+                    || *c == format!("sleep\0{b}\0").into_bytes()
+            })
             .count();
         assert_eq!(survivors, 0);
     }

@@ -21,8 +21,9 @@
 
 use super::Slot;
 use crate::document::Section;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fsio;
+use crate::statefile::StateFile;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -77,7 +78,7 @@ pub struct SecretInfo {
     pub updated: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegistryFile {
     #[serde(default = "version")]
     pub version: u32,
@@ -89,6 +90,16 @@ pub struct RegistryFile {
 
 fn version() -> u32 {
     1
+}
+
+impl Default for RegistryFile {
+    fn default() -> RegistryFile {
+        RegistryFile {
+            version: version(),
+            secrets: BTreeMap::new(),
+            bindings: Vec::new(),
+        }
+    }
 }
 
 impl RegistryFile {
@@ -113,57 +124,41 @@ impl RegistryFile {
     }
 }
 
-/// The registry file and its lock.
+/// The registry file (changed only under our lock, see [`StateFile`]).
 pub struct Registry {
-    file: PathBuf,
-    locks: PathBuf,
+    file: StateFile<RegistryFile>,
 }
 
 impl Registry {
     pub fn new(data_dir: &Path) -> Registry {
         Registry {
-            file: data_dir.join("secrets.json"),
-            locks: data_dir.join("locks"),
+            file: StateFile::new(data_dir, "secrets.json"),
         }
     }
 
     pub fn path(&self) -> &Path {
-        &self.file
+        self.file.path()
     }
 
-    /// The current content (empty when the file does not exist yet).
+    /// The current content (empty when the file does not exist yet). Binding paths are
+    /// compared by [`fsio::identity`], so one file reached two ways has one set of bindings.
     pub fn load(&self) -> Result<RegistryFile> {
-        match std::fs::read(&self.file) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::InvalidShape {
-                path: self.file.clone(),
-                what: e.to_string(),
-            }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(RegistryFile {
-                version: 1,
-                ..RegistryFile::default()
-            }),
-            Err(e) => Err(Error::io(&self.file, "read", e)),
+        let mut reg = self.file.load()?;
+        for b in &mut reg.bindings {
+            b.path = fsio::identity(&b.path);
         }
+        Ok(reg)
     }
 
     /// Read, change and write back under our lock, so two copies of this tool (the app and the
     /// CLI) never lose each other's bindings.
     pub fn update<T>(&self, f: impl FnOnce(&mut RegistryFile) -> T) -> Result<T> {
-        let _lock = crate::lock::own_lock(&self.locks, &self.file)?;
-        let mut reg = self.load()?;
-        let before = reg.clone();
-        let out = f(&mut reg);
-        if reg != before {
-            if let Some(dir) = self.file.parent() {
-                fsio::private_dir(dir)?;
+        self.file.update(|reg| {
+            for b in &mut reg.bindings {
+                b.path = fsio::identity(&b.path);
             }
-            let bytes = serde_json::to_vec_pretty(&reg).map_err(|e| Error::WriteFailed {
-                path: self.file.clone(),
-                reason: e.to_string(),
-            })?;
-            fsio::write_private(&self.file, &bytes)?;
-        }
-        Ok(out)
+            f(reg)
+        })
     }
 
     /// Add or replace the binding of `b`'s slot.

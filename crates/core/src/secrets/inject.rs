@@ -55,21 +55,7 @@ impl<'k> Values<'k> {
 }
 
 /// Secret names in the markers of `text`, in order.
-pub fn marker_names(text: &str) -> Vec<&str> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(i) = rest.find(MARKER_OPEN) {
-        let after = &rest[i + MARKER_OPEN.len()..];
-        match after.find('>') {
-            Some(end) if super::validate_name(&after[..end]).is_ok() => {
-                out.push(&after[..end]);
-                rest = &after[end + 1..];
-            }
-            _ => rest = after,
-        }
-    }
-    out
-}
+pub use crate::placeholder::marker_names;
 
 /// Fill one server entry (`where_` describes it for notes: `"github" in /home/ann/.claude.json`).
 /// Returns whether the entry changed.

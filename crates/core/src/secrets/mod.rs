@@ -145,11 +145,7 @@ impl Slot {
 
 /// The text that stands for a secret wherever its value must not appear (backups, `list`,
 /// `show`): `<secret:github-token>`.
-pub fn marker(name: &str) -> String {
-    format!("{MARKER_OPEN}{name}>")
-}
-
-pub const MARKER_OPEN: &str = "<secret:";
+pub use crate::placeholder::{MARKER_OPEN, marker};
 
 /// Why a secret operation failed. Messages name the secret, never its value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -310,8 +306,13 @@ impl Secrets {
 }
 
 impl SaveHooks for Secrets {
-    fn redact(&self, target: &Path, bytes: &[u8]) -> Option<Vec<u8>> {
-        redact::redact_file(&self.registry, target, bytes)
+    fn redact(
+        &self,
+        target: &Path,
+        bytes: &[u8],
+        parsed: Option<&crate::document::Document>,
+    ) -> crate::save::Redaction {
+        self.redaction(target, bytes, parsed)
     }
 
     fn prepare(

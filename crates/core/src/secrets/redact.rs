@@ -1,6 +1,6 @@
 //! Keeping secret values out of backups and out of everything this tool shows.
 //!
-//! - [`redact_file`]: the content of a backup, with every bound slot replaced by its marker
+//! - [`Secrets::redaction`]: the content of a backup, with every bound slot replaced by its marker
 //!   (`<secret:github-token>`, after the binding's prefix: `Bearer <secret:linear-key>`). It needs
 //!   only the bindings, never the keychain, so a backup is redacted even when the keychain is
 //!   unreachable. Restoring turns markers back into values ([`super::inject`]).
@@ -10,17 +10,19 @@
 use super::bindings::{Binding, RegistryFile, Via};
 use super::{Secret, Secrets, marker};
 use crate::document::{Document, Section};
+use crate::error::Result;
 use crate::fsio;
 use crate::json::patch::ObjectPatch;
 use crate::model::ServerView;
+use crate::save::Redaction;
 use crate::sensitive::{Sensitivity, classify};
 use crate::workspace::Listing;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// What replaces a value that looks secret when the bindings cannot be read (a damaged
-/// registry): better an unusable backup value than a leaked one.
-pub const REDACTED: &str = "<redacted>";
+/// registry): better an unusable backup value than a leaked one. A save refuses to write it.
+pub use crate::placeholder::REDACTED;
 
 /// The value a bound slot shows instead of its content.
 pub fn masked(b: &Binding, current: &str) -> String {
@@ -67,22 +69,16 @@ fn mask_all_secretish(value: &mut Value) -> bool {
     changed
 }
 
-/// The content to store in a backup of `target`: `None` when it holds no bound value.
-pub fn redact_file(
-    registry: &super::bindings::Registry,
-    target: &Path,
-    bytes: &[u8],
-) -> Option<Vec<u8>> {
-    let reg = registry.load();
-    let bound: Vec<Binding> = match &reg {
-        Ok(r) => r.for_path(target).cloned().collect(),
+/// `doc` with every bound slot (or, when the bindings cannot be read, every value that looks
+/// like a credential) replaced by its marker; `None` when nothing needed replacing.
+fn redact_doc(reg: &Result<RegistryFile>, target: &Path, doc: &Document) -> Option<Vec<u8>> {
+    let bound: Vec<&Binding> = match reg {
+        Ok(r) => r.for_path(target).collect(),
         Err(_) => Vec::new(),
     };
     if reg.is_ok() && bound.is_empty() {
         return None;
     }
-    // A file that does not parse is kept as it is: there is no structure to find slots in.
-    let doc = Document::parse(target, bytes.to_vec()).ok()?;
     let mut patch = ObjectPatch::default();
     for section in doc.sections() {
         let Ok(servers) = doc.servers(&section) else {
@@ -93,6 +89,7 @@ pub fn redact_file(
             let changed = if reg.is_ok() {
                 let bs: Vec<&Binding> = bound
                     .iter()
+                    .copied()
                     .filter(|b| b.section == section && b.server == s.name)
                     .collect();
                 mask_value(&mut v, &bs)
@@ -110,6 +107,82 @@ pub fn redact_file(
     doc.apply(&patch).ok().flatten()
 }
 
+impl Secrets {
+    /// What a backup (or a view) of `target` holding `bytes` may show (`parsed`: the document,
+    /// when the bytes parsed). Three outcomes:
+    /// - nothing bound in this file: the bytes as they are;
+    /// - redacted: bound slots carry markers. A file that does not parse has no structure to
+    ///   find the slots in, so the keychain's current values are replaced where they appear;
+    /// - failed: the file does not parse and a bound value could not be read from the keychain
+    ///   (or the bindings cannot be read), so it cannot be found in the text.
+    pub fn redaction(&self, target: &Path, bytes: &[u8], parsed: Option<&Document>) -> Redaction {
+        let reg = self.registry().load();
+        if let Some(doc) = parsed {
+            return match redact_doc(&reg, target, doc) {
+                Some(b) => Redaction::Redacted(b),
+                None => Redaction::Unchanged,
+            };
+        }
+        let Ok(reg) = reg else {
+            return Redaction::Failed(
+                "the file does not parse and the list of keychain \
+                 bindings cannot be read"
+                    .into(),
+            );
+        };
+        let mut names: Vec<&str> = reg.for_path(target).map(|b| b.secret.as_str()).collect();
+        if names.is_empty() {
+            return Redaction::Unchanged;
+        }
+        names.sort_unstable();
+        names.dedup();
+        let mut text = bytes.to_vec();
+        for name in names {
+            let value = match self.keychain().get(name) {
+                Ok(Some(v)) => v,
+                Ok(None) => {
+                    return Redaction::Failed(format!(
+                        "the file does not parse and the secret \"{name}\" is no longer in the keychain"
+                    ));
+                }
+                Err(e) => {
+                    return Redaction::Failed(format!(
+                        "the file does not parse and the keychain cannot be read: {e}"
+                    ));
+                }
+            };
+            let Ok(quoted) = serde_json::to_string(value.expose()) else {
+                continue;
+            };
+            let escaped = &quoted.as_bytes()[1..quoted.len() - 1];
+            if escaped.is_empty() {
+                continue;
+            }
+            text = replace_bytes(&text, escaped, marker(name).as_bytes());
+        }
+        if text == bytes {
+            Redaction::Unchanged
+        } else {
+            Redaction::Redacted(text)
+        }
+    }
+}
+
+fn replace_bytes(haystack: &[u8], needle: &[u8], with: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut last = 0;
+    for i in memchr::memmem::find_iter(haystack, needle) {
+        if i < last {
+            continue;
+        }
+        out.extend_from_slice(&haystack[last..i]);
+        out.extend_from_slice(with);
+        last = i + needle.len();
+    }
+    out.extend_from_slice(&haystack[last..]);
+    out
+}
+
 /// The bindings of one server, matched on the real path of its file.
 fn bindings_for<'r>(
     reg: &'r RegistryFile,
@@ -124,9 +197,9 @@ fn bindings_for<'r>(
         .collect()
 }
 
-/// The path saves file things under (symlinks followed), or `path` itself.
+/// The path saves file things under: its [`fsio::identity`].
 pub fn real_path(path: &Path) -> PathBuf {
-    fsio::resolve_target(path).unwrap_or_else(|_| path.to_owned())
+    fsio::identity(path)
 }
 
 /// Replace bound values in one entry (raw JSON and its typed view) by markers.
@@ -227,6 +300,68 @@ mod tests {
     use super::*;
     use crate::secrets::Slot;
     use crate::secrets::bindings::Registry;
+    use crate::secrets::store::{Keychain, MemoryStore, SecretStore};
+    use std::sync::Arc;
+
+    /// A backup's content for a file that parses (the structured path).
+    fn redact_file(reg: &Registry, target: &Path, bytes: &[u8]) -> Option<Vec<u8>> {
+        let doc = Document::parse(target, bytes.to_vec()).ok()?;
+        redact_doc(&reg.load(), target, &doc)
+    }
+
+    fn bind(reg: &Registry, target: &Path, secret: &str, server: &str, key: &str) {
+        reg.bind(Binding {
+            secret: secret.into(),
+            path: target.into(),
+            section: Section::Root,
+            server: server.into(),
+            slot: Slot::Env(key.into()),
+            prefix: String::new(),
+            via: Via::File,
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_broken_file_has_three_outcomes() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("c.json");
+        let broken = "{\"mcpServers\": {\"gh\": {\"command\": \"x\", \"env\": {\"GITHUB_TOKEN\": \"ghp_value_in_the_file_1234567890\"}},}";
+        let store = Arc::new(MemoryStore::new());
+        let secrets = Secrets::new(dir.path(), Keychain::with(store.clone()));
+        // Nothing bound: kept as it is.
+        assert_eq!(
+            secrets.redaction(&target, broken.as_bytes(), None),
+            Redaction::Unchanged
+        );
+        // Bound, and the keychain holds the value: found in the text and replaced.
+        bind(secrets.registry(), &target, "gh", "gh", "GITHUB_TOKEN");
+        store
+            .set("gh", &Secret::new("ghp_value_in_the_file_1234567890"))
+            .unwrap();
+        match secrets.redaction(&target, broken.as_bytes(), None) {
+            Redaction::Redacted(b) => {
+                let text = String::from_utf8(b).unwrap();
+                assert_eq!(
+                    text,
+                    broken.replace("ghp_value_in_the_file_1234567890", "<secret:gh>")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Bound, but the value cannot be read: could not redact, and says why.
+        let failing = Secrets::new(
+            dir.path(),
+            Keychain::failing(crate::secrets::SecretError::Unavailable {
+                missing: crate::secrets::Missing::SessionBus,
+                detail: String::new(),
+            }),
+        );
+        match failing.redaction(&target, broken.as_bytes(), None) {
+            Redaction::Failed(why) => assert!(why.contains("keychain"), "{why}"),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn backups_hold_markers_instead_of_bound_values() {

@@ -20,4 +20,9 @@ hash: string,
 /**
  * Whether the bytes were valid JSON of the expected shape when taken.
  */
-parsed: boolean, };
+parsed: boolean, 
+/**
+ * Order among the backups of this file (1, 2, …; 0 for backups made by older versions,
+ * which then sort by id).
+ */
+seq: number, };

@@ -7,4 +7,8 @@ export type RawFile = { path: string, text: string,
 /**
  * Identity of the content (BLAKE3, hex): saving checks the file still has it.
  */
-hash: string, exists: boolean, };
+hash: string, exists: boolean, 
+/**
+ * Why this view cannot be saved, when it cannot.
+ */
+read_only: string | null, };

@@ -11,6 +11,11 @@ written: boolean, created: boolean,
  */
 backup: BackupMeta | null, 
 /**
+ * BLAKE3 (hex) of what was written: the base an Undo carries, so that a change another
+ * program made since is never reverted silently.
+ */
+hash: string | null, 
+/**
  * Things a careful user would want to know ("another program wrote meanwhile; re-applied").
  */
 notes: Array<string>, };

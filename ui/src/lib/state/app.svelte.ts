@@ -16,6 +16,7 @@ import { inferHome, rowKey, sourceKey, sourceRef } from "../logic/sources";
 import { isCancelled, plannedRun, progressRow, type Tested } from "../logic/status";
 import { undoBackups } from "../logic/undo";
 import { toasts, type Undo } from "./toasts.svelte";
+import { confirmer } from "./confirm.svelte";
 
 export type View =
   | { kind: "overview" }
@@ -159,15 +160,49 @@ class AppStore {
     return this.files.some((l) => l.client === "claude-desktop" && l.path === path);
   }
 
-  /** Restore the backups a toast offered. */
+  /**
+   * Put back the backups a toast offered. A file another program (such as Claude Code) changed
+   * since is not put back as a whole: the person is asked whether to undo only their own change.
+   */
   async undo(u: Undo) {
     this.lastWriteAt = Date.now();
     try {
       const outs: SaveOutcome[] = [];
-      for (const b of u.backups) outs.push(await api.restoreBackup(b.path, b.id));
-      await this.wrote(outs, "Undone: the file is back as it was.", { undo: false });
+      for (const b of u.backups) {
+        try {
+          outs.push(await api.undo(b.path, b.id, b.written ?? ""));
+        } catch (e) {
+          if (!isIpcError(e) || e.code !== "undo-conflict") throw e;
+          const only = await confirmer.ask({
+            title: "This file changed after your change",
+            body: `${e.message} Undo only your change?`,
+            note: "The servers you changed get their earlier version back; what the other program wrote stays.",
+            ok: "Undo only my change",
+          });
+          if (only) outs.push(await api.undoMine(b.path, b.id));
+        }
+      }
+      if (outs.length) await this.wrote(outs, "Undone: your change was taken back.", { undo: false });
     } catch (e) {
       reportError(e, "Could not undo");
+    }
+  }
+
+  /** The one click for a file that cannot be read: repair it, or put back the newest good backup. */
+  async remedy(file: Listing) {
+    const r = file.error?.remedy;
+    if (!r) return;
+    this.lastWriteAt = Date.now();
+    try {
+      if (r.id === "repair") {
+        const out = await api.repairFile(file.path);
+        await this.wrote([out], "Repaired the file.");
+      } else {
+        const out = await api.restoreBackup(file.path, r.backup.id);
+        await this.wrote([out], "Put back the earlier version of the file.");
+      }
+    } catch (e) {
+      reportError(e, "Could not mend the file");
     }
   }
 
@@ -282,7 +317,7 @@ class AppStore {
         await this.reload();
         return;
       }
-      const outs: SaveOutcome[] = files.map((f) => ({ path: f.path, written: true, created: false, backup: f.backup, notes: [] }));
+      const outs: SaveOutcome[] = files.map((f) => ({ path: f.path, written: true, created: false, backup: f.backup, hash: null, notes: [] }));
       const n = changes.length;
       await this.wrote(outs, `Fixed ${n} ${n === 1 ? "problem" : "problems"} in ${files.length} ${files.length === 1 ? "file" : "files"}.`, {
         detail: changes.slice(0, 4).map((c) => `${c.server}: ${c.description}`),

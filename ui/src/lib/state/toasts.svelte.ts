@@ -1,8 +1,10 @@
 // Short messages after every write, with "Undo" when the write made a backup.
 
+import type { UndoStep } from "../logic/undo";
+
 export interface Undo {
-  /** The backups to restore, one per file written. */
-  backups: { path: string; id: string }[];
+  /** The backups to put back, one per file written. */
+  backups: UndoStep[];
 }
 
 export interface Toast {

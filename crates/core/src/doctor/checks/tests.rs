@@ -757,6 +757,7 @@ fn file_level_codes_and_duplicates() {
             message: "x cannot be used: it is not valid JSON at line 3, column 5: a trailing comma"
                 .into(),
             fix: None,
+            remedy: None,
         }),
         notes: vec![],
     };
