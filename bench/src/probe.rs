@@ -187,8 +187,10 @@ fn main() {
         .collect();
 
     let (o, t) = (median(ours), median(theirs));
+    let version = sb.claude(&["--version"]);
     println!(
-        "probe benchmark ({rounds} rounds, medians; 5 real servers incl. 1 over HTTP + 2 broken)"
+        "probe benchmark ({rounds} rounds, medians; 5 real servers incl. 1 over HTTP + 2 broken); peer: claude {}",
+        String::from_utf8_lossy(&version.stdout).trim()
     );
     println!("| what | time |");
     println!("|---|---|");

@@ -254,56 +254,115 @@ pub fn plan(doc: &Document, changes: &[Change]) -> Result<ObjectPatch, Vec<Confl
     }
 }
 
-/// The changes that undo a write which turned `before` into `after`: each server the write
-/// touched gets its old value back (or goes, if it was new), based on the value the write left,
-/// so a server another program changed since is a conflict rather than reverted. `changes` are
-/// the write's changes when it was made of changes; a whole-file write compares every server.
-pub fn inverse(before: &Document, after: &Document, changes: Option<&[Change]>) -> Vec<Change> {
+/// [`inverse`] for a write made of `changes` to `before`, without parsing what it wrote: the
+/// state each server ends in follows from the changes themselves (as [`plan`] applies them).
+pub fn inverse_of_changes(before: &Document, changes: &[Change]) -> Vec<Change> {
+    let mut state: Vec<(Section, String, Option<Value>)> = Vec::new();
+    let mut switches: Vec<(String, String, bool)> = Vec::new();
+    let now = |state: &Vec<(Section, String, Option<Value>)>, s: &Section, n: &str| {
+        state
+            .iter()
+            .rev()
+            .find(|(ss, nn, _)| ss == s && nn == n)
+            .map(|(_, _, v)| v.clone())
+            .unwrap_or_else(|| before.server(s, n))
+    };
+    for c in changes {
+        match c {
+            Change::Put {
+                section,
+                name,
+                value,
+                ..
+            } => state.push((section.clone(), name.clone(), Some(value.clone()))),
+            Change::Remove { section, name, .. } => {
+                state.push((section.clone(), name.clone(), None))
+            }
+            Change::Rename {
+                section, from, to, ..
+            } if from != to => {
+                let moved = now(&state, section, from);
+                state.push((section.clone(), to.clone(), moved));
+                state.push((section.clone(), from.clone(), None));
+            }
+            Change::Rename { .. } => {}
+            Change::SetDisabled {
+                project,
+                name,
+                disabled,
+            } => {
+                switches.retain(|(p, n, _)| !(p == project && n == name));
+                switches.push((project.clone(), name.clone(), *disabled));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut seen: Vec<(Section, String)> = Vec::new();
+    for (section, name, _) in state.iter().rev() {
+        if seen.iter().any(|(s, n)| s == section && n == name) {
+            continue;
+        }
+        seen.push((section.clone(), name.clone()));
+        let (was, is) = (before.server(section, name), now(&state, section, name));
+        if was == is {
+            continue;
+        }
+        out.push(match (was, is) {
+            (Some(value), is) => Change::Put {
+                section: section.clone(),
+                name: name.clone(),
+                value,
+                base: is.map_or(Base::Absent, Base::Is),
+            },
+            (None, Some(is)) => Change::Remove {
+                section: section.clone(),
+                name: name.clone(),
+                base: Base::Is(is),
+            },
+            (None, None) => continue,
+        });
+    }
+    for (project, name, disabled) in switches {
+        let was = before.disabled_in_project(&project).contains(&name);
+        if was != disabled {
+            out.push(Change::SetDisabled {
+                project,
+                name,
+                disabled: was,
+            });
+        }
+    }
+    out
+}
+
+/// The changes that undo a whole-file write which turned `before` into `after`: each server
+/// that differs gets its old value back (or goes, if it was new), based on the value the write
+/// left, so a server another program changed since is a conflict rather than reverted; the
+/// per-project off switches likewise.
+pub fn inverse(before: &Document, after: &Document) -> Vec<Change> {
     let mut servers: Vec<(Section, String)> = Vec::new();
     let mut switches: Vec<(String, String)> = Vec::new();
-    let mut touch = |section: &Section, name: &str| {
-        if !servers.iter().any(|(s, n)| s == section && n == name) {
-            servers.push((section.clone(), name.to_owned()));
+    let mut sections = before.sections();
+    for s in after.sections() {
+        if !sections.contains(&s) {
+            sections.push(s);
         }
-    };
-    match changes {
-        Some(changes) => {
-            for c in changes {
-                match c {
-                    Change::Put { section, name, .. } | Change::Remove { section, name, .. } => {
-                        touch(section, name)
-                    }
-                    Change::Rename {
-                        section, from, to, ..
-                    } => {
-                        touch(section, from);
-                        touch(section, to);
-                    }
-                    Change::SetDisabled { project, name, .. } => {
-                        switches.push((project.clone(), name.clone()))
-                    }
+    }
+    for section in &sections {
+        for doc in [before, after] {
+            for s in doc.servers(section).unwrap_or_default() {
+                if !servers
+                    .iter()
+                    .any(|(sec, n)| sec == section && *n == s.name)
+                {
+                    servers.push((section.clone(), s.name));
                 }
             }
         }
-        None => {
-            let mut sections = before.sections();
-            for s in after.sections() {
-                if !sections.contains(&s) {
-                    sections.push(s);
-                }
-            }
-            for section in &sections {
-                for doc in [before, after] {
-                    for s in doc.servers(section).unwrap_or_default() {
-                        touch(section, &s.name);
-                    }
-                }
-                if let Section::Project(p) = section {
-                    for doc in [before, after] {
-                        for n in doc.disabled_in_project(p) {
-                            switches.push((p.clone(), n));
-                        }
-                    }
+        if let Section::Project(p) = section {
+            for doc in [before, after] {
+                for n in doc.disabled_in_project(p) {
+                    switches.push((p.clone(), n));
                 }
             }
         }
@@ -495,8 +554,8 @@ mod tests {
         ];
         let after = doc(&apply(&before, &changes).unwrap().unwrap());
         for inv in [
-            inverse(&before, &after, Some(&changes)),
-            inverse(&before, &after, None),
+            inverse(&before, &after),
+            inverse_of_changes(&before, &changes),
         ] {
             let back = doc(&apply(&after, &inv).unwrap().unwrap());
             for name in ["a", "new", "gone"] {

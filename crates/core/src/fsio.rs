@@ -87,6 +87,18 @@ pub fn identity(path: &Path) -> PathBuf {
     }
 }
 
+/// `path` made absolute with its folder's [`identity`] but its own name kept: how a path named
+/// on the command line is taken, once. (The name says what kind of file it is; a symlink there
+/// is still followed when the file is read or written.)
+pub fn absolute_in_real_folder(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    match (abs.parent(), abs.file_name()) {
+        // `identity` resolves the folder's `..` through the disk (after any symlink).
+        (Some(dir), Some(name)) => identity(dir).join(name),
+        _ => identity(&abs),
+    }
+}
+
 /// `.` and `..` removed without looking at the disk (only for paths that do not exist, where
 /// no symlink can be in the way).
 fn lexical(path: &Path) -> PathBuf {

@@ -380,6 +380,8 @@ impl Workspace {
         } else {
             self.cwd.join(path)
         };
+        // Named once, the same way whichever way it was reached (`a/../`, a symlinked folder).
+        let path = fsio::absolute_in_real_folder(&path);
         // A file that cannot be read still has sources: reading them reports the problem.
         let loaded = docs.get(&path);
         let doc = loaded.as_ref().as_ref().ok().and_then(Option::as_ref);

@@ -424,14 +424,23 @@ pub fn save(store: &Store, path: &Path, edit: Edit<'_>, reason: &str) -> Result<
                 });
             }
         };
-        // Never write what we could not read back.
-        let new_doc =
-            Document::parse(&target, new_bytes.clone()).map_err(|problem| Error::VerifyFailed {
-                path: target.clone(),
-                reason: format!("the new content would not be valid ({problem})"),
-            })?;
+        // Never write what we could not read back. A whole new file is parsed (its servers are
+        // checked and compared below); server changes only need the new bytes to be valid.
+        let unreadable = |problem: LoadError| Error::VerifyFailed {
+            path: target.clone(),
+            reason: format!("the new content would not be valid ({problem})"),
+        };
+        let new_doc = match edit {
+            Edit::Whole { .. } => {
+                Some(Document::parse(&target, new_bytes.clone()).map_err(unreadable)?)
+            }
+            Edit::Changes(_) => {
+                Document::validate(&new_bytes).map_err(unreadable)?;
+                None
+            }
+        };
         // Never write a placeholder that stands for a value (it would break the server).
-        vet_placeholders(&target, current.doc(), &new_doc, edit)?;
+        vet_placeholders(&target, current.doc(), new_doc.as_ref(), edit)?;
         // Back up the current content and write the new one side by side.
         let mut backup_notes = Vec::new();
         let (backup, temp) = std::thread::scope(|s| {
@@ -512,9 +521,13 @@ pub fn save(store: &Store, path: &Path, edit: Edit<'_>, reason: &str) -> Result<
         }
         match verify(&target, edit, &new_bytes)? {
             Verified::Exact => {
-                let inverse = current
-                    .doc()
-                    .map(|before| Arc::new(edit::inverse(before, &new_doc, edit_changes(edit))));
+                let inverse = current.doc().map(|before| {
+                    Arc::new(match (edit, &new_doc) {
+                        (Edit::Changes(changes), _) => edit::inverse_of_changes(before, changes),
+                        (Edit::Whole { .. }, Some(after)) => edit::inverse(before, after),
+                        (Edit::Whole { .. }, None) => Vec::new(),
+                    })
+                });
                 store.remember_write(
                     &target,
                     &new_bytes,
@@ -566,14 +579,6 @@ fn put_back(target: &Path, carry: Option<(Vec<u8>, FileId)>) {
     }
 }
 
-/// The server changes of `edit` (`None` for a whole-file replacement).
-fn edit_changes<'e>(edit: Edit<'e>) -> Option<&'e [Change]> {
-    match edit {
-        Edit::Changes(c) => Some(c),
-        Edit::Whole { .. } => None,
-    }
-}
-
 /// Wait while Claude Code's lock exists (false: still held when `limit` ran out).
 fn wait_foreign(target: &Path, limit: Duration) -> bool {
     lock::wait_foreign_lock(target, limit, &mut || {
@@ -587,7 +592,7 @@ fn wait_foreign(target: &Path, limit: Duration) -> bool {
 fn vet_placeholders(
     target: &Path,
     before: Option<&Document>,
-    after: &Document,
+    after: Option<&Document>,
     edit: Edit<'_>,
 ) -> Result<()> {
     let found = match edit {
@@ -604,7 +609,9 @@ fn vet_placeholders(
             })
             .flatten()
             .collect(),
-        Edit::Whole { .. } => placeholder::new_in_document(before, after),
+        Edit::Whole { .. } => {
+            after.map_or_else(Vec::new, |a| placeholder::new_in_document(before, a))
+        }
     };
     match found.into_iter().next() {
         None => Ok(()),
@@ -631,9 +638,13 @@ fn invalid(path: &Path, problem: LoadError) -> Error {
 fn render(current: &Current, edit: Edit<'_>, target: &Path) -> Result<Option<Vec<u8>>> {
     match edit {
         Edit::Changes(changes) => {
+            let empty;
             let (doc, exists) = match current {
-                Current::Parsed(d) => (d.clone(), true),
-                Current::Missing => (Document::empty(target), false),
+                Current::Parsed(d) => (d, true),
+                Current::Missing => {
+                    empty = Document::empty(target);
+                    (&empty, false)
+                }
                 Current::Broken { problem, .. } => return Err(invalid(target, problem.clone())),
             };
             // A servers section of the wrong type is reported in the user's terms, never patched.
@@ -643,7 +654,7 @@ fn render(current: &Current, edit: Edit<'_>, target: &Path) -> Result<Option<Vec
                     what: e.what,
                 })?;
             }
-            let patch = edit::plan(&doc, changes).map_err(|conflicts| Error::Conflict {
+            let patch = edit::plan(doc, changes).map_err(|conflicts| Error::Conflict {
                 path: target.to_owned(),
                 conflicts,
             })?;

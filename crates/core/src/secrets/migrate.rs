@@ -187,7 +187,11 @@ pub fn move_to_keychain(
 }
 
 /// Replace `value` by the marker of `name` in every backup of `path`; returns how many changed.
-/// A backup that cannot be read or rewritten is left as it is (it is still hash-checked).
+/// In a backup that parses, only where a restore puts the value back (the `env` and `headers`
+/// values of its servers, the places [`super::inject`] fills markers in): a marker anywhere
+/// else would reach the file as text. A backup that does not parse can never be restored, so
+/// the value is replaced wherever it appears. A backup that cannot be read or rewritten is left
+/// as it is (it is still hash-checked).
 pub fn scrub_backups(ws: &Workspace, path: &std::path::Path, value: &Secret, name: &str) -> usize {
     // The value as it appears inside a JSON string.
     let Ok(quoted) = serde_json::to_string(value.expose()) else {
@@ -213,12 +217,48 @@ pub fn scrub_backups(ws: &Workspace, path: &std::path::Path, value: &Secret, nam
         if !text.contains(escaped) {
             continue;
         }
-        let redacted = text.replace(escaped, &super::marker(name));
-        if backups.rewrite(path, &meta.id, redacted.as_bytes()).is_ok() {
+        let redacted = match crate::document::Document::parse(path, text.clone().into_bytes()) {
+            Ok(doc) => match scrub_slots(&doc, value.expose(), &super::marker(name)) {
+                Some(b) => b,
+                None => continue,
+            },
+            Err(_) => text.replace(escaped, &super::marker(name)).into_bytes(),
+        };
+        if backups.rewrite(path, &meta.id, &redacted).is_ok() {
             cleaned += 1;
         }
     }
     cleaned
+}
+
+/// `doc` with `value` replaced by `marker` inside every server's `env` and `headers` strings.
+fn scrub_slots(doc: &crate::document::Document, value: &str, marker: &str) -> Option<Vec<u8>> {
+    let mut patch = crate::json::patch::ObjectPatch::default();
+    for section in doc.sections() {
+        let Ok(servers) = doc.servers(&section) else {
+            continue;
+        };
+        for s in servers {
+            let mut v = s.value.clone();
+            let mut changed = false;
+            for field in ["env", "headers"] {
+                if let Some(serde_json::Value::Object(map)) = v.get_mut(field) {
+                    for slot in map.values_mut() {
+                        if let serde_json::Value::String(text) = slot
+                            && text.contains(value)
+                        {
+                            *text = text.replace(value, marker);
+                            changed = true;
+                        }
+                    }
+                }
+            }
+            if changed {
+                section.servers_patch(&mut patch).set(s.name, v);
+            }
+        }
+    }
+    doc.apply(&patch).ok().flatten()
 }
 
 /// The name to store `value` under, and whether the keychain already holds it there.
@@ -332,6 +372,26 @@ pub fn has_plaintext(entry: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backups_get_markers_only_where_a_restore_puts_values_back() {
+        let token = "ghp_ScrubT0ken0123456789abcdefABCDEFgh";
+        let text = format!(
+            r#"{{"mcpServers":{{"gh":{{"command":"npx","args":["--token","{token}"],"env":{{"GITHUB_TOKEN":"{token}"}},"headers":{{"Authorization":"Bearer {token}"}}}}}}}}"#
+        );
+        let doc =
+            crate::document::Document::parse(std::path::Path::new("x.json"), text.into_bytes())
+                .unwrap();
+        let out = String::from_utf8(scrub_slots(&doc, token, "<secret:gh>").unwrap()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["mcpServers"]["gh"]["env"]["GITHUB_TOKEN"], "<secret:gh>");
+        assert_eq!(
+            v["mcpServers"]["gh"]["headers"]["Authorization"],
+            "Bearer <secret:gh>"
+        );
+        // An argument is written back as it is: a marker there would reach the file as text.
+        assert_eq!(v["mcpServers"]["gh"]["args"][1], token);
+    }
 
     #[test]
     fn names_are_suggested_from_server_and_variable() {
