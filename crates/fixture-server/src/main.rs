@@ -226,7 +226,7 @@ fn record_timing(started: Instant) {
             .append(true)
             .open(path)
     {
-        let _ = writeln!(f, "{}", started.elapsed().as_micros());
+        let _ = f.write_all(format!("{}\n", started.elapsed().as_micros()).as_bytes());
     }
 }
 
@@ -245,7 +245,9 @@ fn spawn_grandchild() {
             .append(true)
             .open(log)
     {
-        let _ = writeln!(f, "{}", child.id());
+        // One write per line: a hundred servers append at once, and `writeln!` may split the
+        // number and the newline into two writes that interleave with another server's.
+        let _ = f.write_all(format!("{}\n", child.id()).as_bytes());
     }
 }
 
