@@ -211,7 +211,7 @@ pub fn write_temp(
         opts.mode(m);
     }
     #[cfg(not(unix))]
-    let _ = mode;
+    let _ = (mode, like);
     let mut file = opts
         .open(&path)
         .map_err(|e| Error::io(target, "create a temporary file beside", e))?;

@@ -31,6 +31,8 @@ pub mod secrets;
 pub mod sensitive;
 pub mod settings;
 pub mod watch;
+pub mod winspawn;
+pub mod words;
 pub mod workspace;
 
 pub use error::{Error, ErrorCode, Result};
