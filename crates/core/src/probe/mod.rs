@@ -32,7 +32,8 @@ pub use spec::{RemoteSpec, Target};
 
 /// Stable identifiers of what a test-launch found (DESIGN.md, "Launch" table; the static codes
 /// `missing-command`, `missing-url` and `invalid-url` appear when an entry cannot be launched at
-/// all, and `windows-cmd-wrapper` when a Windows client cannot start the entry as written). Two more exist only here: `cancelled` (the caller stopped the run) and `not-testable`
+/// all, and `windows-cmd-wrapper` when a Windows client cannot start the entry as written).
+/// Two more exist only here: `cancelled` (the caller stopped the run) and `not-testable`
 /// (a transport this tool cannot speak, Claude Code's `ws`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProbeCode"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -40,7 +41,7 @@ pub use spec::{RemoteSpec, Target};
 pub enum Code {
     CommandNotFound,
     PermissionDenied,
-    /// Windows: the client cannot start a batch file (or a name only PATHEXT finds) as written.
+    // Windows: the client cannot start a batch file (or a name only PATHEXT finds) as written.
     WindowsCmdWrapper,
     ExitedEarly,
     MissingDependency,
