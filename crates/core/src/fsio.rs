@@ -368,8 +368,8 @@ fn while_held_open(mut op: impl FnMut() -> std::io::Result<()>) -> std::io::Resu
                 return Err(std::io::Error::new(
                     e.kind(),
                     format!(
-                        "another program keeps the file open and does not let it be replaced \
-                         (close that program and save again): {e}"
+                        "Windows does not let it be replaced: another program keeps the file \
+                         open (close that program and save again) ({e})"
                     ),
                 ));
             }
@@ -392,7 +392,9 @@ fn wait_replaceable(target: &Path) -> std::io::Result<()> {
             .share_mode(SHARE_READ_WRITE_DELETE)
             .open(target)
         {
-            Err(e) if held_open(&e) => Err(e),
+            // Only a sharing violation says "in use": access denied may be the file's ACL,
+            // which waiting does not change.
+            Err(e) if matches!(e.raw_os_error(), Some(32 | 33)) => Err(e),
             // Gone, or another problem: the link or the rename says what it is.
             _ => Ok(()),
         }
