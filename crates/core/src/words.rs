@@ -98,6 +98,20 @@ impl Words {
         }
     }
 
+    /// The fix for a config file the person made read-only.
+    pub fn make_writable(&self, path: &str) -> String {
+        match self.os {
+            Os::Windows => format!(
+                "Clear \"Read-only\" in the file's Properties (or run `attrib -r \"{path}\"` in \
+                 {}) if you want this tool to change it.",
+                self.terminal
+            ),
+            _ => format!(
+                "Make it writable (e.g. `chmod u+w {path}`) if you want this tool to change it."
+            ),
+        }
+    }
+
     /// How to tell whether a file is a program for this computer.
     pub fn check_program(&self, path: &str) -> String {
         match self.os {
@@ -130,6 +144,7 @@ mod tests {
             w.make_runnable("x"),
             w.check_program("x"),
             w.run_by_hand("it"),
+            w.make_writable("x"),
         ]
         .join("\n")
     }
@@ -145,6 +160,7 @@ mod tests {
             "nvm-windows",
             "Scoop",
             "Microsoft Store",
+            "attrib -r",
         ] {
             assert!(t.contains(word), "{word} missing in: {t}");
         }

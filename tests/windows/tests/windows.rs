@@ -641,6 +641,7 @@ fn a_read_only_file_is_left_alone_with_a_message_naming_it() {
     let err = stderr(&o);
     assert!(err.contains("claude_desktop_config.json"), "{err}");
     assert!(err.to_ascii_lowercase().contains("read-only"), "{err}");
+    assert!(err.contains("attrib -r") && !err.contains("chmod"), "{err}");
     assert_eq!(std::fs::read(&cfg).unwrap(), before);
 }
 
