@@ -787,13 +787,53 @@ fn the_credential_manager_limit_is_2560_bytes_and_said_plainly() {
     let err = stderr(&o);
     assert!(err.contains("2560"), "{err}");
     assert!(!err.contains(&"a".repeat(50)), "the value leaked: {err}");
-    // And Windows itself really refuses it (our check is not stricter than the real limit).
-    use keyring_core::api::CredentialStoreApi;
-    let store = windows_native_keyring_store::Store::new().unwrap();
-    let entry = store.build("mcpconf-limit-probe", &name, None).unwrap();
-    assert!(entry.set_password(&"a".repeat(1281)).is_err());
-    assert!(entry.set_password(&"a".repeat(1280)).is_ok());
-    let _ = entry.delete_credential();
+    // And the Credential Manager itself takes a full 2560-byte blob: mcpconf's limit is not
+    // stricter than the OS's. (That it refuses 2561 cannot be seen here: Wine's CredWriteW
+    // accepts any size; docs/WINDOWS.md.)
+    let target = unique("limit-probe");
+    assert_eq!(cred_write(&target, 2560), Ok(()));
+    cred_delete(&target);
+}
+
+/// `CredWriteW` of a generic credential with a blob of `len` bytes: the OS's own answer.
+#[allow(unsafe_code)] // the raw Win32 call: the only way past the store crate's own length check
+fn cred_write(target: &str, len: usize) -> Result<(), u32> {
+    use windows_sys::Win32::Foundation::GetLastError;
+    use windows_sys::Win32::Security::Credentials::{
+        CRED_PERSIST_LOCAL_MACHINE, CRED_TYPE_GENERIC, CREDENTIALW, CredWriteW,
+    };
+    let mut name: Vec<u16> = target.encode_utf16().chain(std::iter::once(0)).collect();
+    let mut user: Vec<u16> = "mcpconf-test"
+        .encode_utf16()
+        .chain(std::iter::once(0))
+        .collect();
+    let mut blob = vec![b'a'; len];
+    // SAFETY: every pointer is valid for the call and outlives it; zeroed fields are the
+    // documented "none" values.
+    let ok = unsafe {
+        let mut c: CREDENTIALW = std::mem::zeroed();
+        c.Type = CRED_TYPE_GENERIC;
+        c.TargetName = name.as_mut_ptr();
+        c.UserName = user.as_mut_ptr();
+        c.CredentialBlobSize = u32::try_from(len).unwrap();
+        c.CredentialBlob = blob.as_mut_ptr();
+        c.Persist = CRED_PERSIST_LOCAL_MACHINE;
+        CredWriteW(&c, 0)
+    };
+    if ok != 0 {
+        Ok(())
+    } else {
+        // SAFETY: reads this thread's last error, no pointers involved.
+        Err(unsafe { GetLastError() })
+    }
+}
+
+#[allow(unsafe_code)] // the raw Win32 call, to clean up after `cred_write`
+fn cred_delete(target: &str) {
+    use windows_sys::Win32::Security::Credentials::{CRED_TYPE_GENERIC, CredDeleteW};
+    let name: Vec<u16> = target.encode_utf16().chain(std::iter::once(0)).collect();
+    // SAFETY: a valid NUL-terminated name for the duration of the call.
+    let _ = unsafe { CredDeleteW(name.as_ptr(), CRED_TYPE_GENERIC, 0) };
 }
 
 #[test]
