@@ -232,8 +232,10 @@ fn fix_all_leaves_no_fixable_finding_backs_up_and_keeps_other_keys() {
 #[test]
 fn windows_rules_from_a_linux_machine() {
     let sb = world();
+    // Named like Claude Desktop's file: Claude Desktop starts servers with Node's spawn and no
+    // shell, so shims need the wrapper (Claude Code's cross-spawn does not; see below).
     let cfg = sb.write(
-        "work/win-desktop.json",
+        "work/claude_desktop_config.json",
         r#"{"mcpServers": {"fs": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "C:\\Users\\ann\\My Documents"]}, "wrapped": {"command": "cmd", "args": ["/c", "npx", "-y", "x"]}, "py": {"command": "uvx", "args": ["mcp-server-time"]}}}"#,
     );
     let cfg_s = cfg.to_str().unwrap();
@@ -253,6 +255,24 @@ fn windows_rules_from_a_linux_machine() {
     );
     let (code, f) = doctor(&sb, &["--config", cfg_s, "--target-os", "windows"]);
     assert_eq!(code, Some(0), "{f:#}");
+    // The same entry in a Claude Code file starts as written (the MCP SDK's cross-spawn).
+    let code_cfg = sb.write(
+        "work/.mcp.json",
+        r#"{"mcpServers": {"fs": {"command": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem"]}}}"#,
+    );
+    let (_, f) = doctor(
+        &sb,
+        &[
+            "--config",
+            code_cfg.to_str().unwrap(),
+            "--target-os",
+            "windows",
+        ],
+    );
+    assert!(
+        !codes(&f, "fs").contains(&"windows-cmd-wrapper".to_owned()),
+        "{f:#}"
+    );
 }
 
 #[test]

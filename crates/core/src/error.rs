@@ -188,10 +188,8 @@ impl Error {
             Error::DanglingLink { target, .. } => {
                 format!("Restore {} or remove the link.", target.display())
             }
-            Error::ReadOnly { path } => format!(
-                "Make it writable (e.g. `chmod u+w {}`) if you want this tool to change it.",
-                path.display()
-            ),
+            Error::ReadOnly { path } => crate::words::Words::of(crate::host::Os::current())
+                .make_writable(&path.display().to_string()),
             Error::Conflict { .. } => {
                 "Reload to see the current version, then make your change again.".into()
             }

@@ -362,7 +362,7 @@ pub fn write_temp(
         opts.mode(m);
     }
     #[cfg(not(unix))]
-    let _ = mode;
+    let _ = (mode, like);
     let mut file = opts
         .open(&path)
         .map_err(|e| Error::io(target, "create a temporary file beside", e))?;
@@ -435,10 +435,14 @@ pub fn swap_in(mut temp: TempFile, target: &Path, expect_existing: bool) -> Resu
             Err(e) => return Err(fail(e.into())),
         }
     }
+    #[cfg(not(target_os = "linux"))]
+    if let Some(swap) = swap_by_link(&mut temp, target, expect_existing).map_err(fail)? {
+        return Ok(swap);
+    }
     if expect_existing != target.exists() {
         return Ok(Swap::Raced);
     }
-    fs::rename(temp.path(), target).map_err(fail)?;
+    rename_retrying(temp.path(), target).map_err(fail)?;
     temp.disarm();
     Ok(if expect_existing {
         Swap::Replaced {
@@ -448,6 +452,109 @@ pub fn swap_in(mut temp: TempFile, target: &Path, expect_existing: bool) -> Resu
     } else {
         Swap::Created
     })
+}
+
+/// Without an exchange-rename (Windows, macOS), a second name keeps the file we replace:
+/// before the rename, `target` gets a hard link beside it, so the version that was really
+/// replaced (the one we read, or one another program wrote in place since) stays readable and
+/// comes back as `previous`, as with Linux's exchange. Only a program that *renames* a new file
+/// over `target` in the instant between the link and the rename goes unseen. A new file is
+/// created with a hard link too, which fails if one appeared meanwhile (no clobbering).
+/// `Ok(None)`: this file system has no hard links; the caller falls back to check-then-rename.
+#[cfg(not(target_os = "linux"))]
+fn swap_by_link(
+    temp: &mut TempFile,
+    target: &Path,
+    expect_existing: bool,
+) -> std::io::Result<Option<Swap>> {
+    use std::io::ErrorKind;
+    if !expect_existing {
+        return match fs::hard_link(temp.path(), target) {
+            Ok(()) => Ok(Some(Swap::Created)),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Ok(Some(Swap::Raced)),
+            Err(_) => Ok(None),
+        };
+    }
+    #[cfg(windows)]
+    wait_replaceable(target)?;
+    let aside = TempFile {
+        path: temp_name(target),
+        armed: true,
+    };
+    match fs::hard_link(target, aside.path()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(Some(Swap::Raced)),
+        Err(_) => return Ok(None),
+    }
+    rename_retrying(temp.path(), target)?;
+    temp.disarm();
+    // Read after the rename: an in-place write that landed before it is in this identity.
+    let previous_id = FileId::of_path(aside.path());
+    Ok(Some(Swap::Replaced {
+        previous: Some(aside),
+        previous_id,
+    }))
+}
+
+/// `fs::rename`, waiting out a program that holds the target open (Windows' sharing violation:
+/// an editor, a virus scanner, Claude Desktop reading it).
+fn rename_retrying(from: &Path, to: &Path) -> std::io::Result<()> {
+    while_held_open(|| fs::rename(from, to))
+}
+
+/// Run `op` until it no longer fails because another program holds the file open, for about
+/// two seconds; then fail with an error that says so.
+fn while_held_open(mut op: impl FnMut() -> std::io::Result<()>) -> std::io::Result<()> {
+    let mut pause = std::time::Duration::from_millis(10);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+    loop {
+        match op() {
+            Ok(()) => return Ok(()),
+            Err(e) if held_open(&e) && std::time::Instant::now() < deadline => {
+                // Not a synchronisation: the other program decides when it lets go.
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(200));
+            }
+            Err(e) if held_open(&e) => {
+                return Err(std::io::Error::new(
+                    e.kind(),
+                    format!(
+                        "Windows does not let it be replaced: another program keeps the file \
+                         open (close that program and save again) ({e})"
+                    ),
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Wait until `target` may be replaced: a rename needs the right to delete the old file, which
+/// a program holding it open without FILE_SHARE_DELETE denies. Asking first means that nothing
+/// (no second link, no temp file) is left beside a file that stays locked.
+#[cfg(windows)]
+fn wait_replaceable(target: &Path) -> std::io::Result<()> {
+    use std::os::windows::fs::OpenOptionsExt;
+    const DELETE: u32 = 0x0001_0000;
+    const SHARE_READ_WRITE_DELETE: u32 = 0x7;
+    while_held_open(|| {
+        match OpenOptions::new()
+            .access_mode(DELETE)
+            .share_mode(SHARE_READ_WRITE_DELETE)
+            .open(target)
+        {
+            // Only a sharing violation says "in use": access denied may be the file's ACL,
+            // which waiting does not change.
+            Err(e) if matches!(e.raw_os_error(), Some(32 | 33)) => Err(e),
+            // Gone, or another problem: the link or the rename says what it is.
+            _ => Ok(()),
+        }
+    })
+}
+
+/// Windows' "the file is in use" errors (access denied, sharing and lock violations).
+fn held_open(e: &std::io::Error) -> bool {
+    cfg!(windows) && matches!(e.raw_os_error(), Some(5 | 32 | 33))
 }
 
 /// Make a rename durable.

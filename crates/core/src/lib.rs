@@ -35,6 +35,8 @@ pub mod settings;
 pub mod statefile;
 pub mod textmask;
 pub mod watch;
+pub mod winspawn;
+pub mod words;
 pub mod workspace;
 
 pub use error::{Error, ErrorCode, Result};

@@ -127,6 +127,22 @@ fn grandchild() {
             Arc::new(std::sync::atomic::AtomicBool::new(false)),
         );
     }
+    // Windows has no signal to ignore, and a test cannot ask whether a pid is alive without
+    // Win32 calls: while it lives, the grandchild holds `<log>.alive` open exclusively, so the
+    // file can be opened again only once it is gone (Job Object test under Wine).
+    #[cfg(windows)]
+    let _alive = std::env::var("FIXTURE_GRANDCHILD_LOG")
+        .ok()
+        .and_then(|log| {
+            use std::os::windows::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .share_mode(0)
+                .open(format!("{log}.alive"))
+                .ok()
+        });
     loop {
         std::thread::park();
     }
@@ -248,6 +264,16 @@ fn spawn_grandchild() {
         // One write per line: a hundred servers append at once, and `writeln!` may split the
         // number and the newline into two writes that interleave with another server's.
         let _ = f.write_all(format!("{}\n", child.id()).as_bytes());
+        // On Windows, serve only once the grandchild holds its `.alive` file (see `grandchild`),
+        // so a test never looks before it exists.
+        #[cfg(windows)]
+        if let Ok(log) = std::env::var("FIXTURE_GRANDCHILD_LOG") {
+            let alive = std::path::PathBuf::from(format!("{log}.alive"));
+            let deadline = Instant::now() + std::time::Duration::from_secs(5);
+            while !alive.exists() && Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        }
     }
 }
 

@@ -10,6 +10,7 @@ use crate::platform;
 use crate::resolve::{self, Resolution, is_bare, is_node_family, parse_version};
 use crate::secrets::{MARKER_OPEN, Slot};
 use crate::sensitive::{self, Sensitivity};
+use crate::winspawn::Starter;
 use crate::workspace::{Listing, Scope, ServerEntry, Source};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -298,7 +299,11 @@ fn stdio(cx: &mut Ctx<'_>, entry: &ServerEntry) {
             .as_ref()
             .and_then(|r| r.client_candidate())
             .map(|c| c.path.clone());
-        if platform::needs_wrapper(&inner.command, &inner.args, resolved.as_deref(), target) {
+        // Claude Code starts servers through cross-spawn, which runs batch files itself.
+        let strict = Starter::of(cx.source.client) == Starter::NodeSpawn;
+        if strict
+            && platform::needs_wrapper(&inner.command, &inner.args, resolved.as_deref(), target)
+        {
             let on_path = true;
             let fix = platform::wrap(&command, &v.args, on_path)
                 .ok()
@@ -313,7 +318,8 @@ fn stdio(cx: &mut Ctx<'_>, entry: &ServerEntry) {
             cx.push(
                 Code::WindowsCmdWrapper,
                 format!(
-                    "On Windows, {} is a small batch file (.cmd) that cannot be started directly, so \"{name}\" fails to launch. Starting it through cmd /c works.",
+                    "{} cannot start \"{name}\" on Windows as written: {} is a small batch file (.cmd), and Windows starts batch files only through cmd.exe. Starting it through cmd /c works.",
+                    cx.client_name(),
                     inner.command
                 ),
                 fix,

@@ -7,7 +7,9 @@
 use super::handshake::{Learned, Step, TalkError};
 use super::stdio::{TapLog, shorten};
 use super::{Code, Finding, valid_tool_name};
+use crate::host::Os;
 use crate::process::server::{LaunchSpec, SpawnError};
+use crate::words::Words;
 use rmcp::service::ClientInitializeError;
 use std::path::Path;
 use std::process::ExitStatus;
@@ -31,21 +33,29 @@ fn program_name(spec: &LaunchSpec) -> String {
 }
 
 pub fn spawn_error(server: &str, spec: &LaunchSpec, e: &SpawnError) -> Finding {
+    spawn_error_on(Os::current(), server, spec, e)
+}
+
+/// [`spawn_error`] in the words of `os` (the machine the server was started on).
+pub fn spawn_error_on(os: Os, server: &str, spec: &LaunchSpec, e: &SpawnError) -> Finding {
+    let w = Words::of(os);
     match e {
         SpawnError::NotFound { program, searched } if !searched.is_empty() => Finding::error(
             Code::CommandNotFound,
             format!(
-                "\"{server}\" could not be started: the command \"{program}\" is not in the PATH \
-                 the client gives its servers ({}). Clients started from the Dock, the Start menu \
-                 or a desktop do not read your shell's settings, so programs installed with nvm, \
-                 Homebrew, pyenv, uv and the like are often missing there.",
-                std::env::join_paths(searched)
-                    .map(|p| p.to_string_lossy().into_owned())
-                    .unwrap_or_default()
+                "\"{server}\" could not be started: the program \"{program}\" was not found. \
+                 The client looked for it in: {}. {}",
+                searched
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(w.path_separator),
+                w.not_seen_by_apps()
             ),
         )
         .with_fix(format!(
-            "Use the program's full path as \"command\" (in a terminal, `which {program}` shows it)."
+            "Use the program's full path as \"command\" ({}).",
+            w.how_to_find(program)
         )),
         SpawnError::NotFound { program, .. } => Finding::error(
             Code::CommandNotFound,
@@ -59,12 +69,7 @@ pub fn spawn_error(server: &str, spec: &LaunchSpec, e: &SpawnError) -> Finding {
                 path.display()
             ),
         )
-        .with_fix(format!(
-            "Make it executable (`chmod +x {}`), or run it through its interpreter \
-             (e.g. \"command\": \"node\", \"args\": [\"{}\"]).",
-            path.display(),
-            path.display()
-        )),
+        .with_fix(w.make_runnable(&path.display().to_string())),
         SpawnError::MissingInterpreter { path, interpreter } => Finding::error(
             Code::CommandNotFound,
             format!(
@@ -92,11 +97,7 @@ pub fn spawn_error(server: &str, spec: &LaunchSpec, e: &SpawnError) -> Finding {
                 path.display()
             ),
         )
-        .with_fix(format!(
-            "Check that {} is a program for this computer (`file {}` tells).",
-            path.display(),
-            spec.program
-        )),
+        .with_fix(w.check_program(&spec.program)),
     }
 }
 
@@ -351,8 +352,7 @@ fn cause_finding(server: &str, spec: &LaunchSpec, cause: &Cause, what_then: &str
         Cause::InterpreterNotFound { name } => Finding::error(
             Code::CommandNotFound,
             format!(
-                "\"{server}\" needs \"{name}\", which is not in the PATH the client gives its \
-                 servers{what_then}."
+                "\"{server}\" needs the program \"{name}\", which the client cannot find{what_then}."
             ),
         )
         .with_fix(format!(
@@ -397,8 +397,9 @@ fn cause_finding(server: &str, spec: &LaunchSpec, cause: &Cause, what_then: &str
         )
         .with_fix(format!(
             "Connect to the internet and test again, or install the package once while online \
-             (`{} ...` in a terminal).",
-            program_name(spec)
+             (`{} ...` in {}).",
+            program_name(spec),
+            Words::of(Os::current()).terminal
         )),
         Cause::OldNode => Finding::error(
             Code::ExitedEarly,
@@ -678,8 +679,11 @@ pub fn stdio_failure(
             };
             out.push(
                 Finding::error(Code::ExitedEarly, format!("\"{server}\" {what}.{said}")).with_fix(
-                    "Run the same command in a terminal to see the whole error; check the \
-                         arguments and \"env\" against the server's README.",
+                    format!(
+                        "{} to see the whole error; check the arguments and \"env\" against the \
+                         server's README.",
+                        Words::of(Os::current()).run_by_hand("the same command")
+                    ),
                 ),
             );
         }
@@ -731,8 +735,9 @@ pub fn stdio_failure(
     );
     f.fix = Some(if downloader && !answered_init {
         format!(
-            "Run the same {prog} command once in a terminal so the package is cached, then test \
-             again (or give it more time with --timeout)."
+            "{} so the package is cached, then test again (or give it more time with \
+             --timeout).",
+            Words::of(Os::current()).run_by_hand(&format!("the same {prog} command once"))
         )
     } else {
         "Check that this is an MCP server that talks over stdio (some need an argument such as \
@@ -1182,6 +1187,68 @@ mod tests {
                 .unwrap_or("")
                 .contains("once in a terminal")
         );
+    }
+
+    /// The same failures, told to a person on each system in its own words.
+    #[test]
+    fn spawn_errors_speak_the_words_of_the_system() {
+        let spec = LaunchSpec {
+            program: "npx".into(),
+            args: vec![],
+            env: BTreeMap::new(),
+            cwd: "/".into(),
+        };
+        let not_found = SpawnError::NotFound {
+            program: "npx".into(),
+            searched: vec!["C:\\Windows\\System32".into(), "C:\\Windows".into()],
+        };
+        let denied = SpawnError::PermissionDenied {
+            path: "srv".into(),
+            reason: "the file is not marked as executable".into(),
+        };
+        let text = |os, e: &SpawnError| {
+            let f = spawn_error_on(os, "fs", &spec, e);
+            (f.message.clone(), f.fix.clone().unwrap_or_default())
+        };
+        let (head, fix) = text(Os::Windows, &not_found);
+        assert!(
+            head.starts_with("\"fs\" could not be started: the program \"npx\" was not found."),
+            "{head}"
+        );
+        assert!(head.contains("C:\\Windows\\System32;C:\\Windows"), "{head}");
+        for w in [
+            "Start menu",
+            "nvm-windows",
+            "Scoop",
+            "%APPDATA%\\npm",
+            "Microsoft Store",
+        ] {
+            assert!(head.contains(w), "{w}: {head}");
+        }
+        assert!(fix.contains("`where npx`"), "{fix}");
+        for w in ["Dock", "Homebrew", "which", "pyenv"] {
+            assert!(!head.contains(w) && !fix.contains(w), "{w}: {head} {fix}");
+        }
+        let (head, fix) = text(Os::Macos, &not_found);
+        assert!(head.contains("Dock") && head.contains("Homebrew"), "{head}");
+        assert!(fix.contains("in Terminal, `which npx`"), "{fix}");
+        assert!(!head.contains("Start menu"), "{head}");
+        let (head, fix) = text(Os::Linux, &not_found);
+        assert!(
+            head.contains("app menu") && !head.contains("Dock"),
+            "{head}"
+        );
+        assert!(fix.contains("`which npx`"), "{fix}");
+        // No chmod on Windows; no "file" command either.
+        let (_, fix) = text(Os::Windows, &denied);
+        assert!(!fix.contains("chmod") && fix.contains(".exe"), "{fix}");
+        assert!(text(Os::Linux, &denied).1.contains("chmod +x srv"));
+        let io = SpawnError::Io {
+            path: "srv".into(),
+            source: std::io::Error::other("bad format"),
+        };
+        assert!(!text(Os::Windows, &io).1.contains("`file"));
+        assert!(text(Os::Macos, &io).1.contains("`file npx`"));
     }
 
     #[test]

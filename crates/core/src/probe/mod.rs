@@ -18,6 +18,7 @@ pub mod run;
 pub mod spec;
 pub mod sse;
 pub mod stdio;
+pub mod windows;
 
 use crate::discovery::Client;
 use crate::model::Transport;
@@ -31,7 +32,8 @@ pub use spec::{RemoteSpec, Target};
 
 /// Stable identifiers of what a test-launch found (DESIGN.md, "Launch" table; the static codes
 /// `missing-command`, `missing-url` and `invalid-url` appear when an entry cannot be launched at
-/// all). Two more exist only here: `cancelled` (the caller stopped the run) and `not-testable`
+/// all, and `windows-cmd-wrapper` when a Windows client cannot start the entry as written).
+/// Two more exist only here: `cancelled` (the caller stopped the run) and `not-testable`
 /// (a transport this tool cannot speak, Claude Code's `ws`).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProbeCode"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -39,6 +41,8 @@ pub use spec::{RemoteSpec, Target};
 pub enum Code {
     CommandNotFound,
     PermissionDenied,
+    // Windows: the client cannot start a batch file (or a name only PATHEXT finds) as written.
+    WindowsCmdWrapper,
     ExitedEarly,
     MissingDependency,
     MissingEnv,
@@ -64,6 +68,7 @@ impl Code {
         match self {
             Code::CommandNotFound => "command-not-found",
             Code::PermissionDenied => "permission-denied",
+            Code::WindowsCmdWrapper => "windows-cmd-wrapper",
             Code::ExitedEarly => "exited-early",
             Code::MissingDependency => "missing-dependency",
             Code::MissingEnv => "missing-env",

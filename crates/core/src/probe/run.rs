@@ -2,8 +2,9 @@
 //! a progress report per server (the app's status lights) and cancellation.
 
 use super::spec::{self, SpecError, Target};
-use super::{Code, Finding, ProbeResult, ServerInfo, Status, diagnose, http, stdio};
+use super::{Code, Finding, ProbeResult, ServerInfo, Status, diagnose, http, stdio, windows};
 use crate::discovery::Client;
+use crate::host::Os;
 use crate::model::Transport;
 use crate::process::server::ShutdownPolicy;
 use crate::workspace::{Scope, ServerEntry, Source};
@@ -119,8 +120,35 @@ pub async fn probe_one(
             return result;
         }
         Ok(Target::Stdio(spec)) => {
-            let o = stdio::probe(&req.server, spec, opts.timeout, opts.shutdown, cancel).await;
-            result.findings = o.findings;
+            // On Windows, Rust would start what the client cannot (a .cmd through cmd.exe, npx
+            // through PATHEXT): apply the client's own rules first.
+            let plan = if Os::current() == Os::Windows {
+                windows::plan(req.client, &req.server, spec, &windows::real_files)
+            } else {
+                windows::Plan::Launch(spec.clone())
+            };
+            let (spec, blocked) = match plan {
+                windows::Plan::Launch(s) => (s, None),
+                windows::Plan::Fixed {
+                    finding,
+                    spec,
+                    fixed,
+                } => (spec, Some((finding, fixed))),
+                windows::Plan::Fail(f) => {
+                    result.findings.push(f);
+                    result.status = Status::of(&result.findings);
+                    return result;
+                }
+            };
+            let o = stdio::probe(&req.server, &spec, opts.timeout, opts.shutdown, cancel).await;
+            result.findings = match blocked {
+                Some((finding, fixed)) => {
+                    let head =
+                        windows::complete(finding, &fixed, &o.findings, o.learned.tools.len());
+                    std::iter::once(head).chain(o.findings).collect()
+                }
+                None => o.findings,
+            };
             result.exit_code = o.exit_code;
             result.stderr_tail = o.stderr_tail;
             (o.learned, o.duration)

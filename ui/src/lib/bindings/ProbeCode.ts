@@ -3,7 +3,8 @@
 /**
  * Stable identifiers of what a test-launch found (DESIGN.md, "Launch" table; the static codes
  * `missing-command`, `missing-url` and `invalid-url` appear when an entry cannot be launched at
- * all). Two more exist only here: `cancelled` (the caller stopped the run) and `not-testable`
+ * all, and `windows-cmd-wrapper` when a Windows client cannot start the entry as written).
+ * Two more exist only here: `cancelled` (the caller stopped the run) and `not-testable`
  * (a transport this tool cannot speak, Claude Code's `ws`).
  */
-export type ProbeCode = "command-not-found" | "permission-denied" | "exited-early" | "missing-dependency" | "missing-env" | "stdout-pollution" | "handshake-timeout" | "protocol-error" | "invalid-tool-name" | "no-tools" | "stderr-output" | "auth-required" | "connection-refused" | "tls-error" | "http-error" | "missing-command" | "missing-url" | "invalid-url" | "not-testable" | "cancelled";
+export type ProbeCode = "command-not-found" | "permission-denied" | "windows-cmd-wrapper" | "exited-early" | "missing-dependency" | "missing-env" | "stdout-pollution" | "handshake-timeout" | "protocol-error" | "invalid-tool-name" | "no-tools" | "stderr-output" | "auth-required" | "connection-refused" | "tls-error" | "http-error" | "missing-command" | "missing-url" | "invalid-url" | "not-testable" | "cancelled";

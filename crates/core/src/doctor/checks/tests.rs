@@ -706,6 +706,17 @@ fn windows_wrapper_rules_through_the_doctor() {
             ),
         ],
     );
+    // Claude Code starts servers through cross-spawn (the MCP SDK), which runs batch files itself.
+    let code = w.source(Client::ClaudeCode, Scope::User);
+    table(
+        Code::WindowsCmdWrapper,
+        &d,
+        &code,
+        &[
+            (false, json!({"command": "npx", "args": ["-y", "pkg"]})),
+            (false, json!({"command": "C:\\srv\\x.cmd"})),
+        ],
+    );
     // No resolution against this machine for a Windows target.
     let f = run(
         &d,
