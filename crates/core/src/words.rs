@@ -98,18 +98,9 @@ impl Words {
         }
     }
 
-    /// The fix for a config file the person made read-only.
+    /// The fix for a config file the person made read-only (the text lives with the error).
     pub fn make_writable(&self, path: &str) -> String {
-        match self.os {
-            Os::Windows => format!(
-                "Clear \"Read-only\" in the file's Properties (or run `attrib -r \"{path}\"` in \
-                 {}) if you want this tool to change it.",
-                self.terminal
-            ),
-            _ => format!(
-                "Make it writable (e.g. `chmod u+w {path}`) if you want this tool to change it."
-            ),
-        }
+        mcpconf_config::error::read_only_fix(self.os == Os::Windows, path)
     }
 
     /// How to tell whether a file is a program for this computer.

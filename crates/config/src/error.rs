@@ -121,7 +121,7 @@ pub enum Error {
     },
 
     #[error(transparent)]
-    Secret(#[from] crate::secrets::SecretError),
+    Secret(#[from] SecretError),
 }
 
 fn join_conflicts(c: &[Conflict]) -> String {
@@ -188,8 +188,7 @@ impl Error {
             Error::DanglingLink { target, .. } => {
                 format!("Restore {} or remove the link.", target.display())
             }
-            Error::ReadOnly { path } => crate::words::Words::of(crate::host::Os::current())
-                .make_writable(&path.display().to_string()),
+            Error::ReadOnly { path } => read_only_fix(cfg!(windows), &path.display().to_string()),
             Error::Conflict { .. } => {
                 "Reload to see the current version, then make your change again.".into()
             }
@@ -246,5 +245,153 @@ impl Error {
         Error::InvalidInput {
             message: message.into(),
         }
+    }
+}
+
+/// The fix for a config file the person made read-only, in the words of their system (the
+/// OS words table, `mcpconf_core::words`, takes its entry from here).
+pub fn read_only_fix(windows: bool, path: &str) -> String {
+    if windows {
+        format!(
+            "Clear \"Read-only\" in the file's Properties (or run `attrib -r \"{path}\"` in \
+             a Command Prompt) if you want this tool to change it."
+        )
+    } else {
+        format!("Make it writable (e.g. `chmod u+w {path}`) if you want this tool to change it.")
+    }
+}
+
+/// Why a secret operation failed. Messages name the secret, never its value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    /// No usable keychain: what is missing is in `missing`, the way to get it in `fix()`.
+    #[error("The keychain cannot be used: {}.{}", .missing.describe(), detail_suffix(.detail))]
+    Unavailable { missing: Missing, detail: String },
+
+    #[error("There is no secret named \"{name}\" in the keychain.")]
+    NotFound { name: String },
+
+    #[error(
+        "The secret \"{name}\" is {bytes} bytes as Windows stores it; Windows Credential Manager \
+         holds at most {limit} bytes (about {} characters)."
+    , .limit / 2)]
+    TooLarge {
+        name: String,
+        bytes: usize,
+        limit: usize,
+    },
+
+    #[error("\"{name}\" cannot be used as a secret name: use letters, digits, '-', '_' and '.' (at most 64, starting with a letter or digit){}", suggestion_suffix(.suggestion))]
+    InvalidName { name: String, suggestion: String },
+
+    #[error("The keychain could not {action} the secret \"{name}\": {detail}.")]
+    Failed {
+        action: &'static str,
+        name: String,
+        detail: String,
+    },
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" (Details: {detail}.)")
+    }
+}
+
+fn suggestion_suffix(s: &str) -> String {
+    if s.is_empty() {
+        String::new()
+    } else {
+        format!(", for example \"{s}\"")
+    }
+}
+
+/// What is missing when the keychain cannot be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Missing {
+    /// Linux: no D-Bus session bus (a terminal without a desktop login, a container, ssh).
+    SessionBus,
+    /// Linux: a bus, but no program offers the Secret Service on it (no gnome-keyring/KWallet).
+    SecretService,
+    /// The keyring exists but is locked (and could not be unlocked without a screen).
+    Locked,
+    /// This operating system has no keychain this tool supports.
+    UnsupportedOs,
+}
+
+impl Missing {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Missing::SessionBus => {
+                "no D-Bus session bus is running, and the Secret Service (the Linux keychain) is \
+                 reached through it"
+            }
+            Missing::SecretService => {
+                "no keyring program (such as GNOME Keyring or KWallet) provides the Secret Service \
+                 on this desktop session"
+            }
+            Missing::Locked => "the keyring is locked and could not be unlocked here",
+            Missing::UnsupportedOs => "this operating system has no keychain this tool supports",
+        }
+    }
+
+    pub fn fix(self) -> &'static str {
+        match self {
+            Missing::SessionBus => {
+                "Run this from a desktop login (GNOME, KDE, ...), where the session bus and the \
+                 keyring are started for you. In a terminal-only session, start both yourself: \
+                 `dbus-run-session -- bash`, then `gnome-keyring-daemon --unlock --components=secrets` \
+                 (it reads the keyring password from standard input). Without a keychain, keep \
+                 the values in the config files."
+            }
+            Missing::SecretService => {
+                "Install and start a keyring: on Debian/Ubuntu `sudo apt install gnome-keyring \
+                 libsecret-tools`, then log out and in again (or run `gnome-keyring-daemon \
+                 --unlock --components=secrets` in this session)."
+            }
+            Missing::Locked => {
+                "Unlock the login keyring (log in to the desktop, open \"Passwords and Keys\" and \
+                 unlock \"Login\", or run `gnome-keyring-daemon --unlock` and type its password), \
+                 then try again."
+            }
+            Missing::UnsupportedOs => {
+                "Keep the values in the config files; secrets in the keychain work on macOS, \
+                 Windows and Linux."
+            }
+        }
+    }
+}
+
+impl SecretError {
+    pub fn code(&self) -> crate::error::ErrorCode {
+        use crate::error::ErrorCode;
+        match self {
+            SecretError::Unavailable { .. } => ErrorCode::KeychainUnavailable,
+            SecretError::NotFound { .. } => ErrorCode::SecretNotFound,
+            SecretError::TooLarge { .. } => ErrorCode::SecretTooLarge,
+            SecretError::InvalidName { .. } => ErrorCode::InvalidInput,
+            SecretError::Failed { .. } => ErrorCode::KeychainFailed,
+        }
+    }
+
+    pub fn fix(&self) -> Option<String> {
+        Some(match self {
+            SecretError::Unavailable { missing, .. } => missing.fix().to_owned(),
+            SecretError::NotFound { name } => format!(
+                "Store it first: `mcpconf secret set {name}` (it asks for the value, or reads it from standard input)."
+            ),
+            SecretError::TooLarge { .. } => {
+                "Store a shorter credential (for an OAuth token bundle, only the refresh token or \
+                 an API key)."
+                    .into()
+            }
+            SecretError::InvalidName { .. } => return None,
+            SecretError::Failed { .. } => {
+                "Check that the keychain is unlocked, then try again.".into()
+            }
+        })
     }
 }

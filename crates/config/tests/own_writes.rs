@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // integration tests: a panic is a test failure
 
-use mcpconf_core::document::Section;
-use mcpconf_core::edit::{Base, Change};
-use mcpconf_core::save::{self, Edit, Store};
+use mcpconf_config::document::Section;
+use mcpconf_config::edit::{Base, Change};
+use mcpconf_config::save::{self, Edit, Store};
 use serde_json::json;
 
 #[test]

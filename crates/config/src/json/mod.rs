@@ -6,4 +6,4 @@
 
 pub mod patch;
 pub mod scan;
-pub mod style;
+pub(crate) mod style;

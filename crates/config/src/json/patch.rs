@@ -124,7 +124,7 @@ struct Edit {
 
 /// Apply `patch` to the root object of `text` and return the new text, or `None` when nothing
 /// changes (so an unchanged file is never rewritten).
-pub fn apply(
+pub(crate) fn apply(
     text: &[u8],
     tree: &Tree,
     style: &Style,

@@ -14,13 +14,14 @@ use std::ops::Range;
 /// A container's children are recorded when it sits at a depth below `full_depth`, or when it
 /// lies (at any depth) under a member whose key is in `deep_keys`. The root has depth 0.
 #[derive(Debug, Clone, Copy)]
-pub struct Policy {
+pub(crate) struct Policy {
     pub full_depth: usize,
     pub deep_keys: &'static [&'static str],
 }
 
 impl Policy {
     /// Record everything: fine for small files and for tests.
+    #[cfg(test)]
     pub const ALL: Policy = Policy {
         full_depth: usize::MAX,
         deep_keys: &[],
@@ -29,10 +30,10 @@ impl Policy {
 
 /// Maximum nesting accepted. `JSON.parse` has no fixed limit, but nothing legitimate in an MCP
 /// config comes near this, and a bound keeps the explicit stack small.
-pub const MAX_DEPTH: usize = 1024;
+pub(crate) const MAX_DEPTH: usize = 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     Object,
     Array,
     String,
@@ -41,10 +42,10 @@ pub enum Kind {
     Null,
 }
 
-pub type NodeId = u32;
+pub(crate) type NodeId = u32;
 
 #[derive(Debug, Clone)]
-pub struct Node {
+pub(crate) struct Node {
     pub kind: Kind,
     /// Start (first byte) and end (one past the last byte) of the value's text.
     pub start: usize,
@@ -55,13 +56,13 @@ pub struct Node {
 
 /// An object member. `key` spans the key including its quotes.
 #[derive(Debug, Clone)]
-pub struct Member {
+pub(crate) struct Member {
     pub key: Range<usize>,
     pub value: NodeId,
 }
 
 #[derive(Debug, Clone)]
-pub struct Tree {
+pub(crate) struct Tree {
     pub nodes: Vec<Node>,
     /// Children of objects (members) and arrays (elements, with an empty key range).
     pub members: Vec<Member>,
@@ -89,7 +90,7 @@ impl std::fmt::Display for SyntaxError {
 }
 
 /// 1-based line and character column of a byte offset.
-pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
     let line = memchr::memchr_iter(b'\n', before).count() + 1;
@@ -101,7 +102,7 @@ pub fn line_col(text: &[u8], offset: usize) -> (usize, usize) {
 }
 
 /// Scan `text` (which must not include a byte-order mark) and build the span tree.
-pub fn scan(text: &[u8], policy: Policy) -> Result<Tree, SyntaxError> {
+pub(crate) fn scan(text: &[u8], policy: Policy) -> Result<Tree, SyntaxError> {
     if let Err(e) = std::str::from_utf8(text) {
         return Err(error(
             text,
@@ -532,7 +533,7 @@ impl Tree {
 }
 
 /// Compare a key span (with quotes) to a plain string, decoding escapes only when present.
-pub fn key_eq(text: &[u8], span: &Range<usize>, key: &str) -> bool {
+pub(crate) fn key_eq(text: &[u8], span: &Range<usize>, key: &str) -> bool {
     let raw = &text[span.start + 1..span.end - 1];
     if memchr::memchr(b'\\', raw).is_none() {
         return raw == key.as_bytes();
@@ -541,7 +542,7 @@ pub fn key_eq(text: &[u8], span: &Range<usize>, key: &str) -> bool {
 }
 
 /// Decode a string span (with quotes) into its value.
-pub fn decode_key(text: &[u8], span: &Range<usize>) -> Option<String> {
+pub(crate) fn decode_key(text: &[u8], span: &Range<usize>) -> Option<String> {
     let raw = &text[span.start..span.end];
     if memchr::memchr(b'\\', raw).is_none() {
         return std::str::from_utf8(&raw[1..raw.len() - 1])

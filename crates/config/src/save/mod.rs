@@ -49,6 +49,10 @@ pub trait SaveHooks: Send + Sync {
     /// the bytes parsed (so it is not parsed twice).
     fn redact(&self, target: &Path, bytes: &[u8], parsed: Option<&Document>) -> Redaction;
 
+    /// `bytes` with every value that looks like a credential hidden: what is shown of a file
+    /// whose [`SaveHooks::redact`] failed (it does not parse, so the bound slots cannot be found).
+    fn hide_all(&self, bytes: &[u8]) -> Vec<u8>;
+
     /// The edit to apply instead of `edit` (current keychain values put into bound entries,
     /// markers turned back into values), or `None` to apply `edit` as it is. Notes for the user
     /// go to `notes`.
@@ -142,7 +146,7 @@ impl Store {
         match h.redact(&target, &bytes, doc.as_ref()) {
             Redaction::Unchanged => bytes,
             Redaction::Redacted(b) => b,
-            Redaction::Failed(_) => crate::textmask::mask_secretish(&bytes),
+            Redaction::Failed(_) => h.hide_all(&bytes),
         }
     }
 

@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used)] // integration tests: a panic is a test failure
 
-use mcpconf_core::document::{Document, Section};
-use mcpconf_core::edit::{Base, Change};
-use mcpconf_core::save::{self, Edit, Store};
+use mcpconf_config::document::{Document, Section};
+use mcpconf_config::edit::{Base, Change};
+use mcpconf_config::save::{self, Edit, Store};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
