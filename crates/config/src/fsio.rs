@@ -2,7 +2,7 @@
 //! in the target's own folder, fsync before rename, permissions carried over.
 
 use crate::error::{Error, Result};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -560,7 +560,7 @@ fn held_open(e: &std::io::Error) -> bool {
 /// Make a rename durable.
 pub fn sync_dir(dir: &Path) {
     #[cfg(unix)]
-    if let Ok(d) = File::open(dir) {
+    if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();
     }
     #[cfg(not(unix))]
