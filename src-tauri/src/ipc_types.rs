@@ -18,7 +18,7 @@ pub fn export_all(cfg: &Config) {
     one::<core::resolve::Resolution>(cfg);
     one::<core::save::SaveOutcome>(cfg);
     one::<core::import::Imported>(cfg);
-    one::<core::doctor::fixall::FixReport>(cfg);
+    one::<core::workspace::fixes::FixReport>(cfg);
     one::<core::probe::ProbeResult>(cfg);
     one::<core::probe::Progress>(cfg);
     one::<core::backup::BackupMeta>(cfg);
@@ -26,8 +26,8 @@ pub fn export_all(cfg: &Config) {
     one::<core::workspace::RawFile>(cfg);
     one::<core::model::ServerSpec>(cfg);
     one::<core::secrets::Slot>(cfg);
-    one::<core::secrets::ops::SecretList>(cfg);
-    one::<core::secrets::ops::SetReport>(cfg);
-    one::<core::secrets::ops::RemoveReport>(cfg);
-    one::<core::secrets::migrate::Moved>(cfg);
+    one::<core::workspace::keychain::SecretList>(cfg);
+    one::<core::workspace::keychain::SetReport>(cfg);
+    one::<core::workspace::keychain::RemoveReport>(cfg);
+    one::<core::workspace::migrate::Moved>(cfg);
 }

@@ -22,6 +22,7 @@ pub mod running;
 pub mod secrets;
 pub mod sensitive;
 pub mod settings;
+pub mod source;
 pub mod textmask;
 pub mod watch;
 pub mod winspawn;

@@ -51,7 +51,7 @@ fn a_damaged_bindings_list_makes_the_raw_view_read_only_and_no_file_gets_redacte
     );
     let ws = workspace(&sb);
     let source = ws.sources_of_file(&cfg, None).unwrap().remove(0);
-    mcpconf_core::secrets::migrate::move_to_keychain(
+    mcpconf_core::workspace::migrate::move_to_keychain(
         &ws,
         &source,
         "gh",

@@ -37,7 +37,7 @@ fn an_edit_made_on_a_masked_entry_keeps_the_secret_and_is_not_a_conflict() {
     let ws = Workspace::new(host, Box::new(RealFs), dir.path().to_path_buf())
         .with_keychain(Keychain::with(Arc::new(MemoryStore::new())));
     let source = ws.sources_of_file(&cfg, None).unwrap().remove(0);
-    mcpconf_core::secrets::migrate::move_to_keychain(
+    mcpconf_core::workspace::migrate::move_to_keychain(
         &ws,
         &source,
         "gh",

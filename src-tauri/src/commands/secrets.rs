@@ -3,15 +3,15 @@
 use super::source;
 use crate::ipc::{IpcError, IpcResult, SourceRef};
 use crate::{AppState, blocking};
-use mcpconf_core::secrets::migrate::{self, Moved};
-use mcpconf_core::secrets::ops::{self, RemoveReport, SecretList, SetReport};
 use mcpconf_core::secrets::{Secret, Slot};
+use mcpconf_core::workspace::keychain::{self, RemoveReport, SecretList, SetReport};
+use mcpconf_core::workspace::migrate::{self, Moved};
 use tauri::State;
 
 #[tauri::command]
 pub async fn secrets(state: State<'_, AppState>) -> IpcResult<SecretList> {
     let ws = state.ws.clone();
-    blocking(move || Ok(ops::list(&ws)?)).await
+    blocking(move || Ok(keychain::list(&ws)?)).await
 }
 
 /// Store (or rotate) a secret; every file that uses it is rewritten (backed up first).
@@ -22,7 +22,7 @@ pub async fn secret_set(
     value: String,
 ) -> IpcResult<SetReport> {
     let ws = state.ws.clone();
-    blocking(move || Ok(ops::set(&ws, &name, &Secret::new(value))?)).await
+    blocking(move || Ok(keychain::set(&ws, &name, &Secret::new(value))?)).await
 }
 
 /// "Keep this value in the keychain": the value of an env variable or header of a server moves
@@ -70,5 +70,5 @@ pub async fn secret_reveal(state: State<'_, AppState>, name: String) -> IpcResul
 #[tauri::command]
 pub async fn secret_remove(state: State<'_, AppState>, name: String) -> IpcResult<RemoveReport> {
     let ws = state.ws.clone();
-    blocking(move || Ok(ops::remove(&ws, &name)?)).await
+    blocking(move || Ok(keychain::remove(&ws, &name)?)).await
 }

@@ -3,11 +3,11 @@
 use super::source;
 use crate::ipc::{IpcError, IpcResult, SourceRef};
 use crate::{AppState, blocking};
-use mcpconf_core::doctor::fixall::{self, FixReport};
 use mcpconf_core::edit::Base;
 use mcpconf_core::import::{self, Imported};
 use mcpconf_core::model::ServerSpec;
 use mcpconf_core::save::SaveOutcome;
+use mcpconf_core::workspace::fixes::{self, FixReport};
 use serde::Deserialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, State};
@@ -127,7 +127,7 @@ pub async fn fix_all(state: State<'_, AppState>) -> IpcResult<FixReport> {
     blocking(move || {
         let mut listings = ws.list();
         ws.mask(&mut listings);
-        Ok(fixall::fix_all(&ws, &doctor, &listings, None, false)?)
+        Ok(fixes::fix_all(&ws, &doctor, &listings, None, false)?)
     })
     .await
 }

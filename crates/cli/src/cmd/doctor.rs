@@ -3,8 +3,9 @@
 use super::{CliError, CmdResult};
 use crate::args::{Global, OsArg};
 use crate::out;
-use mcpconf_core::doctor::{Doctor, Finding, Severity, fixall};
+use mcpconf_core::doctor::{Doctor, Finding, Severity};
 use mcpconf_core::host::Os;
+use mcpconf_core::workspace::fixes as fixall;
 use mcpconf_core::workspace::{Listing, Workspace};
 use std::path::PathBuf;
 use std::process::ExitCode;

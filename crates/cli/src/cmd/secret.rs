@@ -5,8 +5,9 @@ use crate::args::{Global, SecretAction, UseArgs};
 use crate::out;
 use mcpconf_core::document::Section;
 use mcpconf_core::secrets::bindings::Via;
-use mcpconf_core::secrets::ops::{self, SecretUse, UseOptions, UseStatus};
-use mcpconf_core::secrets::{Secret, Slot, migrate, redact};
+use mcpconf_core::secrets::{Secret, Slot, redact};
+use mcpconf_core::workspace::keychain::{self, SecretUse, UseOptions, UseStatus};
+use mcpconf_core::workspace::migrate;
 use mcpconf_core::workspace::{ServerEntry, Source, Workspace};
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -53,7 +54,7 @@ fn read_value(name: &str) -> Result<Secret, CliError> {
 fn set(ws: &Workspace, g: &Global, name: &str) -> CmdResult {
     mcpconf_core::secrets::validate_name(name).map_err(mcpconf_core::Error::from)?;
     let value = read_value(name)?;
-    let report = ops::set(ws, name, &value)?;
+    let report = keychain::set(ws, name, &value)?;
     let failed = report.updated.iter().any(|u| u.error.is_some());
     if g.json {
         out::json(&serde_json::json!({
@@ -130,7 +131,7 @@ fn use_(ws: &Workspace, g: &Global, a: UseArgs) -> CmdResult {
             l.display()
         )));
     }
-    let report = ops::use_secret(
+    let report = keychain::use_secret(
         ws,
         &source,
         &a.server,
@@ -213,7 +214,7 @@ fn status_text(s: UseStatus) -> &'static str {
 }
 
 fn list(ws: &Workspace, g: &Global) -> CmdResult {
-    let l = ops::list(ws)?;
+    let l = keychain::list(ws)?;
     if g.json {
         out::json(&l);
         return Ok(ExitCode::SUCCESS);
@@ -245,7 +246,7 @@ fn list(ws: &Workspace, g: &Global) -> CmdResult {
 }
 
 fn remove(ws: &Workspace, g: &Global, name: &str) -> CmdResult {
-    let r = ops::remove(ws, name)?;
+    let r = keychain::remove(ws, name)?;
     if g.json {
         out::json(&serde_json::json!({ "ok": true, "removed": r }));
         return Ok(ExitCode::SUCCESS);

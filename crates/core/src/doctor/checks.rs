@@ -10,8 +10,8 @@ use crate::platform;
 use crate::resolve::{self, Resolution, is_bare, is_node_family, parse_version};
 use crate::secrets::{MARKER_OPEN, Slot};
 use crate::sensitive::{self, Sensitivity};
+use crate::source::{Listing, Scope, ServerEntry, Source};
 use crate::winspawn::Starter;
-use crate::workspace::{Listing, Scope, ServerEntry, Source};
 use std::collections::BTreeMap;
 use std::path::Path;
 

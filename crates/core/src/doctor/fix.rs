@@ -3,6 +3,9 @@
 use crate::platform;
 use serde_json::{Map, Value};
 
+/// The id of the "move this value into the keychain" fix.
+pub const KEYCHAIN_FIX_ID: &str = "move-to-keychain";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FixAction {
     /// Replace the command (inside a `cmd /c` wrapper, the wrapped command) with this path.
@@ -38,7 +41,7 @@ impl FixAction {
             FixAction::StdioBridge => "stdio-bridge",
             FixAction::SetType(_) => "set-type",
             FixAction::SetHeader { .. } => "normalize-auth-header",
-            FixAction::MoveToKeychain { .. } => crate::secrets::migrate::FIX_ID,
+            FixAction::MoveToKeychain { .. } => KEYCHAIN_FIX_ID,
             FixAction::RepairFile => "repair",
             FixAction::RestoreBackup { .. } => "restore-backup",
         }

@@ -7,14 +7,13 @@
 mod args;
 mod checks;
 pub mod fix;
-pub mod fixall;
 
 use crate::ErrorCode;
 use crate::clientenv::{self, ClientEnv, ShellMode};
 use crate::discovery::{Client, RealFs};
 use crate::host::{Host, Os};
 use crate::resolve::Resolver;
-use crate::workspace::{Listing, Scope, ServerEntry, Source};
+use crate::source::{Listing, Scope, ServerEntry, Source};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -199,8 +198,8 @@ impl Doctor {
                 };
                 let action = err.remedy.as_ref().map(|r| {
                     let a = match r {
-                        crate::workspace::Remedy::Repair { .. } => FixAction::RepairFile,
-                        crate::workspace::Remedy::RestoreBackup { backup, .. } => {
+                        crate::source::Remedy::Repair { .. } => FixAction::RepairFile,
+                        crate::source::Remedy::RestoreBackup { backup, .. } => {
                             FixAction::RestoreBackup {
                                 id: backup.id.clone(),
                             }

@@ -2,9 +2,9 @@
 //! [`super::sse`] transport; the same MCP exchange over both.
 
 use super::diagnose;
-use super::handshake::{self, Learned, TalkError};
+use super::handshake::{self, Learned};
 use super::spec::RemoteSpec;
-use super::sse::{SseError, SseTransport};
+use super::sse::SseTransport;
 use super::{Code, Finding};
 use crate::model::Transport;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -23,16 +23,7 @@ pub struct RemoteOutcome {
     pub duration: Duration,
 }
 
-/// How a remote exchange failed.
-#[derive(Debug, thiserror::Error)]
-pub enum RemoteError {
-    #[error(transparent)]
-    Connect(#[from] SseError),
-    #[error(transparent)]
-    Talk(#[from] TalkError),
-    #[error("the HTTP client could not be set up: {0}")]
-    Client(#[source] reqwest::Error),
-}
+pub use super::remote::RemoteError;
 
 /// The TLS library needs one process-wide choice of crypto; ring is the one we build.
 fn install_crypto() {

@@ -14,15 +14,17 @@
 pub mod diagnose;
 pub mod handshake;
 pub mod http;
+mod remote;
 pub mod run;
 pub mod spec;
 pub mod sse;
 pub mod stdio;
+mod tap;
 pub mod windows;
 
 use crate::discovery::Client;
 use crate::model::Transport;
-use crate::workspace::Scope;
+use crate::source::Scope;
 use serde::Serialize;
 use std::path::PathBuf;
 

@@ -7,7 +7,7 @@ use crate::discovery::Client;
 use crate::host::Os;
 use crate::model::Transport;
 use crate::process::server::ShutdownPolicy;
-use crate::workspace::{Scope, ServerEntry, Source};
+use crate::source::{Scope, ServerEntry, Source};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -13,7 +13,7 @@
 use crate::discovery::Client;
 use crate::model::Transport;
 use crate::process::server::LaunchSpec;
-use crate::workspace::{Scope, ServerEntry, Source};
+use crate::source::{Scope, ServerEntry, Source};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

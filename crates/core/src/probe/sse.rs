@@ -47,7 +47,7 @@ impl Drop for SseTransport {
 }
 
 fn preview(body: &str) -> String {
-    super::stdio::shorten(body.trim(), 200)
+    super::tap::shorten(body.trim(), 200)
 }
 
 async fn status_error(resp: reqwest::Response) -> SseError {

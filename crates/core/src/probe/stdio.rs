@@ -7,6 +7,7 @@
 
 use super::diagnose;
 use super::handshake::{self, Learned};
+use super::tap::TapLog;
 use super::{Finding, STDERR_TAIL_LINES};
 use crate::process::server::{LaunchSpec, ServerProcess, ShutdownPolicy};
 use std::sync::{Arc, Mutex};
@@ -14,66 +15,6 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::ChildStdout;
 use tokio_util::sync::CancellationToken;
-
-/// What the tap saw on the server's stdout.
-#[derive(Debug, Default, Clone)]
-pub struct TapLog {
-    /// Lines that were JSON-RPC messages.
-    pub rpc_lines: usize,
-    /// Lines that were not (banners, logs, prompts).
-    pub other_lines: usize,
-    /// The first few of those, shortened.
-    pub samples: Vec<String>,
-    /// Answers (results or errors) by request id, shortened: `(id, is_error, text)`.
-    pub answers: Vec<(String, bool, String)>,
-}
-
-const MAX_SAMPLES: usize = 3;
-const MAX_ANSWERS: usize = 8;
-const PREVIEW: usize = 200;
-
-pub fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_owned();
-    }
-    let mut out: String = s.chars().take(max).collect();
-    out.push('…');
-    out
-}
-
-impl TapLog {
-    fn see(&mut self, line: &str) -> bool {
-        let value: Option<serde_json::Value> = serde_json::from_str(line).ok();
-        let Some(obj) = value
-            .as_ref()
-            .and_then(|v| v.as_object())
-            .filter(|o| o.get("jsonrpc").and_then(|v| v.as_str()) == Some("2.0"))
-        else {
-            self.other_lines += 1;
-            if self.samples.len() < MAX_SAMPLES {
-                self.samples.push(shorten(line, PREVIEW));
-            }
-            return false;
-        };
-        self.rpc_lines += 1;
-        if let Some(id) = obj.get("id")
-            && (obj.contains_key("result") || obj.contains_key("error"))
-            && self.answers.len() < MAX_ANSWERS
-        {
-            self.answers.push((
-                id.to_string(),
-                obj.contains_key("error"),
-                shorten(line, PREVIEW),
-            ));
-        }
-        true
-    }
-
-    /// The raw answer to the first request (rmcp numbers requests from 0: `initialize`).
-    pub fn answer_to_initialize(&self) -> Option<&(String, bool, String)> {
-        self.answers.iter().find(|(id, _, _)| id == "0")
-    }
-}
 
 /// Copy JSON-RPC lines from the server's stdout to rmcp, record the rest. Keeps reading after
 /// rmcp is gone, so a chatty server never blocks on a full pipe while being stopped.

@@ -20,8 +20,6 @@
 pub mod bindings;
 pub mod exec;
 pub mod inject;
-pub mod migrate;
-pub mod ops;
 pub mod redact;
 pub mod store;
 
@@ -255,12 +253,6 @@ mod ts_tests {
         for decl in [
             super::Slot::decl(&cfg),
             super::bindings::Binding::decl(&cfg),
-            super::ops::SecretList::decl(&cfg),
-            super::ops::SecretUse::decl(&cfg),
-            super::ops::SetReport::decl(&cfg),
-            super::ops::UseReport::decl(&cfg),
-            super::ops::RemoveReport::decl(&cfg),
-            super::migrate::MigrateReport::decl(&cfg),
         ] {
             assert!(!decl.is_empty());
         }

@@ -16,7 +16,7 @@ use crate::json::patch::ObjectPatch;
 use crate::model::ServerView;
 use crate::save::Redaction;
 use crate::sensitive::{Sensitivity, classify};
-use crate::workspace::Listing;
+use crate::source::Listing;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

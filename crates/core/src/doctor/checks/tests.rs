@@ -9,7 +9,7 @@ use crate::error::ErrorCode;
 use crate::host::{Host, Os};
 use crate::model::ServerView;
 use crate::resolve::Resolver;
-use crate::workspace::{Listing, Problem, Scope, ServerEntry, Source};
+use crate::source::{Listing, Problem, Scope, ServerEntry, Source};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;

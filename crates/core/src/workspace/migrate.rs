@@ -6,10 +6,10 @@
 //! value, so the server keeps working; from then on the keychain is where it lives: backups hold
 //! a marker, `list`/`show` print the marker, and changing the secret updates every file.
 
-use super::bindings::Via;
-use super::ops::{UseOptions, use_secret};
-use super::{Secret, SecretError, Slot, kebab, validate_name};
+use super::keychain::{UseOptions, use_secret};
 use crate::error::{Error, Result};
+use crate::secrets::bindings::Via;
+use crate::secrets::{Secret, SecretError, Slot, kebab, validate_name};
 use crate::sensitive::{Sensitivity, classify};
 use crate::workspace::{Source, Workspace};
 use serde::Serialize;
@@ -17,7 +17,8 @@ use serde_json::Value;
 use std::path::PathBuf;
 
 /// The fix id the doctor attaches to a `plaintext-secret` finding.
-pub const FIX_ID: &str = "move-to-keychain";
+/// The fix id `doctor` gives "move to keychain" (defined with the other fix ids).
+pub use crate::doctor::fix::KEYCHAIN_FIX_ID as FIX_ID;
 
 /// A name for the secret in `slot` of `server`: lowercase kebab-case, without repeating the
 /// server's name (`github` + `GITHUB_TOKEN` → `github-token`, `brave` + `API_KEY` →
@@ -33,7 +34,7 @@ pub fn suggest_name(server: &str, slot: &Slot) -> String {
     } else {
         format!("{s}-{k}")
     };
-    let name: String = name.chars().take(super::MAX_NAME).collect();
+    let name: String = name.chars().take(crate::secrets::MAX_NAME).collect();
     let name = name.trim_end_matches('-').to_owned();
     if validate_name(&name).is_ok() {
         name
@@ -140,7 +141,7 @@ pub fn move_to_keychain(
     name: Option<&str>,
 ) -> Result<Moved> {
     let entry = ws.entry_value(source, server)?;
-    let text = super::inject::slot_value(&entry, slot).ok_or_else(|| {
+    let text = crate::secrets::inject::slot_value(&entry, slot).ok_or_else(|| {
         Error::invalid_input(format!(
             "\"{server}\" in {} has no {}.",
             source.describe(),
@@ -188,7 +189,7 @@ pub fn move_to_keychain(
 
 /// Replace `value` by the marker of `name` in every backup of `path`; returns how many changed.
 /// In a backup that parses, only where a restore puts the value back (the `env` and `headers`
-/// values of its servers, the places [`super::inject`] fills markers in): a marker anywhere
+/// values of its servers, the places [`crate::secrets::inject`] fills markers in): a marker anywhere
 /// else would reach the file as text. A backup that does not parse can never be restored, so
 /// the value is replaced wherever it appears. A backup that cannot be read or rewritten is left
 /// as it is (it is still hash-checked).
@@ -218,11 +219,13 @@ pub fn scrub_backups(ws: &Workspace, path: &std::path::Path, value: &Secret, nam
             continue;
         }
         let redacted = match crate::document::Document::parse(path, text.clone().into_bytes()) {
-            Ok(doc) => match scrub_slots(&doc, value.expose(), &super::marker(name)) {
+            Ok(doc) => match scrub_slots(&doc, value.expose(), &crate::secrets::marker(name)) {
                 Some(b) => b,
                 None => continue,
             },
-            Err(_) => text.replace(escaped, &super::marker(name)).into_bytes(),
+            Err(_) => text
+                .replace(escaped, &crate::secrets::marker(name))
+                .into_bytes(),
         };
         if backups.rewrite(path, &meta.id, &redacted).is_ok() {
             cleaned += 1;
@@ -293,7 +296,7 @@ fn choose_name(
             let suffix = format!("-{n}");
             let base: String = suggested
                 .chars()
-                .take(super::MAX_NAME - suffix.len())
+                .take(crate::secrets::MAX_NAME - suffix.len())
                 .collect();
             format!("{base}{suffix}")
         };
@@ -374,7 +377,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backups_get_markers_only_where_a_restore_puts_values_back() {
+    pub(super) fn backups_get_markers_only_where_a_restore_puts_values_back() {
         let token = "ghp_ScrubT0ken0123456789abcdefABCDEFgh";
         let text = format!(
             r#"{{"mcpServers":{{"gh":{{"command":"npx","args":["--token","{token}"],"env":{{"GITHUB_TOKEN":"{token}"}},"headers":{{"Authorization":"Bearer {token}"}}}}}}}}"#
@@ -394,7 +397,7 @@ mod tests {
     }
 
     #[test]
-    fn names_are_suggested_from_server_and_variable() {
+    pub(super) fn names_are_suggested_from_server_and_variable() {
         let table = [
             ("github", Slot::Env("GITHUB_TOKEN".into()), "github-token"),
             (
@@ -422,7 +425,7 @@ mod tests {
     }
 
     #[test]
-    fn schemes_are_kept_out_of_the_keychain() {
+    pub(super) fn schemes_are_kept_out_of_the_keychain() {
         let h = Slot::Header("Authorization".into());
         assert_eq!(
             split_scheme(&h, "Bearer abc"),

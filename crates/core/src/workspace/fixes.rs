@@ -1,14 +1,13 @@
 //! Applying every mechanical fix over many files: one save (one backup) per file, then moving
-//! plaintext secrets into the keychain on the saved content.
+//! plaintext secrets into the keychain on the saved content; and one fix of one server (the
+//! app's fix button).
 
-use super::{Doctor, FixAction};
+use super::*;
+
 use crate::backup::BackupMeta;
-use crate::edit::{Base, Change};
-use crate::error::{Error, Result};
-use crate::workspace::{Listing, Workspace};
+use crate::doctor::{Doctor, FixAction};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -148,9 +147,7 @@ pub fn fix_all(
                         continue;
                     };
                     if !dry_run {
-                        crate::secrets::migrate::move_to_keychain(
-                            ws, &l.source, &s.name, slot, None,
-                        )?;
+                        super::migrate::move_to_keychain(ws, &l.source, &s.name, slot, None)?;
                     }
                     report.fixed.push(FixedFile {
                         path: l.source.path.clone(),
@@ -166,4 +163,47 @@ pub fn fix_all(
         }
     }
     Ok(report)
+}
+
+impl Workspace {
+    /// Apply the fix `fix_id` that the doctor offers for server `name` (one click in the app).
+    pub fn apply_fix(
+        &self,
+        doctor: &crate::doctor::Doctor,
+        source: &Source,
+        name: &str,
+        fix_id: &str,
+    ) -> Result<SaveOutcome> {
+        let mut listing = [self.read_source(source)];
+        self.mask(&mut listing);
+        let entry = listing[0]
+            .servers
+            .iter()
+            .find(|s| s.name == name)
+            .cloned()
+            .ok_or_else(|| Error::ServerNotFound {
+                path: source.path.clone(),
+                name: name.to_owned(),
+            })?;
+        let action = doctor
+            .check_server(source, &entry)
+            .into_iter()
+            .find_map(|f| f.action.filter(|a| a.id() == fix_id))
+            .ok_or_else(|| {
+                Error::invalid_input(format!(
+                    "\"{name}\" has nothing to fix with \"{fix_id}\" any more (it may have been fixed already)"
+                ))
+            })?;
+        if let crate::doctor::FixAction::MoveToKeychain { slot } = &action {
+            let moved = super::migrate::move_to_keychain(self, source, name, slot, None)?;
+            return Ok(SaveOutcome {
+                written: true,
+                ..SaveOutcome::unwritten(moved.path, moved.notes)
+            });
+        }
+        let fixed = crate::doctor::fix::apply(&entry.raw, &action).ok_or_else(|| {
+            Error::invalid_input(format!("the fix \"{fix_id}\" does not change \"{name}\""))
+        })?;
+        self.update(source, name, fixed, Base::Is(entry.raw))
+    }
 }

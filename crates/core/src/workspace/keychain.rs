@@ -2,16 +2,16 @@
 //! remove. Every client file is written through [`crate::save`], so each is backed up first and
 //! its backup holds markers, not values.
 
-use super::bindings::{Binding, RegistryFile, Via};
-use super::exec::{EXPANSION_NOTE, Launch};
-use super::inject::{self, Values};
-use super::redact::real_path;
-use super::{Secret, SecretError, Slot, validate_name};
 use crate::document::{Document, Section};
 use crate::edit::{Base, Change};
 use crate::error::{Error, Result};
 use crate::model::ServerView;
 use crate::save::{self, Edit, SaveOutcome};
+use crate::secrets::bindings::{Binding, RegistryFile, Via};
+use crate::secrets::exec::{EXPANSION_NOTE, Launch};
+use crate::secrets::inject::{self, Values};
+use crate::secrets::redact::real_path;
+use crate::secrets::{Secret, SecretError, Slot, validate_name};
 use crate::workspace::{Problem, Source, Workspace};
 use serde::Serialize;
 use serde_json::Value;
@@ -505,7 +505,7 @@ pub fn remove(ws: &Workspace, name: &str) -> Result<RemoveReport> {
     })
 }
 
-impl super::Secrets {
+impl crate::secrets::Secrets {
     /// Drop the bindings of a server that was removed.
     pub fn forget_server(&self, path: &Path, section: &Section, server: &str) -> Result<()> {
         let real = real_path(path);
@@ -533,7 +533,7 @@ impl super::Secrets {
         };
         let mut raw = value.clone();
         let mut view = ServerView::default();
-        super::redact::mask_entry(
+        crate::secrets::redact::mask_entry(
             &reg,
             &source.path,
             &source.section,
@@ -557,7 +557,7 @@ mod tests {
 
     /// A workspace in a temp HOME whose keychain is in memory: the whole flow without a
     /// Secret Service (the real one is covered by the CLI's `secrets_*` tests).
-    fn workspace(dir: &Path) -> Workspace {
+    pub(super) fn workspace(dir: &Path) -> Workspace {
         let host = Host {
             os: Os::current(),
             home: dir.join("home").display().to_string(),
@@ -573,7 +573,7 @@ mod tests {
     }
 
     #[test]
-    fn bind_inject_redact_rotate_and_restore_in_memory() {
+    pub(super) fn bind_inject_redact_rotate_and_restore_in_memory() {
         let dir = tempfile::tempdir().unwrap();
         let ws = workspace(dir.path());
         let source = ws
@@ -622,5 +622,25 @@ mod tests {
         assert_eq!(listed.secrets[0].used_by[0].status, UseStatus::Ok);
         let removed = remove(&ws, "tok").unwrap();
         assert_eq!(removed.still_used_by[0].status, UseStatus::MissingSecret);
+    }
+}
+
+#[cfg(all(test, feature = "ts"))]
+mod ts_tests {
+    use ts_rs::TS;
+
+    #[test]
+    fn ipc_types_have_typescript_declarations() {
+        let cfg = ts_rs::Config::default();
+        for decl in [
+            super::SecretList::decl(&cfg),
+            super::SecretUse::decl(&cfg),
+            super::SetReport::decl(&cfg),
+            super::UseReport::decl(&cfg),
+            super::RemoveReport::decl(&cfg),
+            super::super::migrate::MigrateReport::decl(&cfg),
+        ] {
+            assert!(!decl.is_empty());
+        }
     }
 }

@@ -1,0 +1,200 @@
+//! The shared data types of the workspace, the doctor and the probe: where servers live
+//! ([`Source`], [`Scope`]), what a listing of one place holds ([`Listing`], [`ServerEntry`]), and
+//! what kept a file from being read ([`Problem`], [`Remedy`]). They depend on nothing above them,
+//! so every module that needs them can use them without depending on the workspace.
+
+use crate::discovery::Client;
+use crate::document::Section;
+use crate::error::{Error, ErrorCode};
+use crate::model::{Dialect, ServerView};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::path::PathBuf;
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Everywhere for this user: Claude Code's top-level `mcpServers`, or Claude Desktop's file.
+    User,
+    /// One project, private: `~/.claude.json` → `projects[<dir>].mcpServers`.
+    Local,
+    /// One project, shared with the team: `<dir>/.mcp.json`.
+    Project,
+}
+
+impl Scope {
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "user" | "global" => Some(Scope::User),
+            "local" => Some(Scope::Local),
+            "project" => Some(Scope::Project),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::User => "user",
+            Scope::Local => "local",
+            Scope::Project => "project",
+        }
+    }
+}
+
+/// One place servers live.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub client: Client,
+    pub scope: Scope,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
+    pub path: PathBuf,
+    pub exists: bool,
+    /// False when the installed client ignores this file (see `note`).
+    pub read_by_client: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip)]
+    pub section: Section,
+}
+
+impl Source {
+    pub fn dialect(&self) -> Dialect {
+        self.client.dialect()
+    }
+
+    /// "Claude Code, local scope of /home/ann/app (~/.claude.json)" — for messages.
+    pub fn describe(&self) -> String {
+        match (self.client, self.scope, &self.project) {
+            (Client::ClaudeDesktop, _, _) => format!("Claude Desktop ({})", self.path.display()),
+            (_, Scope::Local, Some(p)) => {
+                format!("Claude Code, local scope of {p} ({})", self.path.display())
+            }
+            (_, scope, _) => format!(
+                "Claude Code, {} scope ({})",
+                scope.as_str(),
+                self.path.display()
+            ),
+        }
+    }
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DisabledVia {
+    /// Claude Code's `projects[<dir>].disabledMcpServers`.
+    ProjectList,
+    /// Kept in this tool's data folder until enabled again.
+    Parked,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServerEntry {
+    pub name: String,
+    pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled_via: Option<DisabledVia>,
+    #[serde(flatten)]
+    pub view: ServerView,
+    /// The entry exactly as in the file (or as parked).
+    pub raw: Value,
+}
+
+/// A problem that kept a source from being read, for display.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// What one click can do about it (a file that does not parse: repair it, or put back the
+    /// newest backup that parsed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remedy: Option<Remedy>,
+}
+
+impl From<&Error> for Problem {
+    fn from(e: &Error) -> Problem {
+        Problem {
+            code: e.code(),
+            message: e.to_string(),
+            fix: e.fix(),
+            remedy: None,
+        }
+    }
+}
+
+/// The one-click answer to a file that does not parse.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "id", rename_all = "kebab-case")]
+pub enum Remedy {
+    /// Repair it mechanically (`fixes` says what would change; a backup is made first).
+    Repair {
+        description: String,
+        fixes: Vec<String>,
+    },
+    /// No safe repair (`why`): put back the newest backup that parsed.
+    RestoreBackup {
+        description: String,
+        why: String,
+        backup: crate::backup::BackupMeta,
+    },
+}
+
+impl Remedy {
+    pub fn id(&self) -> &'static str {
+        match self {
+            Remedy::Repair { .. } => "repair",
+            Remedy::RestoreBackup { .. } => "restore-backup",
+        }
+    }
+
+    pub fn description(&self) -> &str {
+        match self {
+            Remedy::Repair { description, .. } | Remedy::RestoreBackup { description, .. } => {
+                description
+            }
+        }
+    }
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Listing {
+    #[serde(flatten)]
+    pub source: Source,
+    pub servers: Vec<ServerEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<Problem>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A whole file for the raw JSON view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RawFile {
+    pub path: PathBuf,
+    pub text: String,
+    /// Identity of the content (BLAKE3, hex): saving checks the file still has it.
+    pub hash: String,
+    pub exists: bool,
+    /// Why this view cannot be saved, when it cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<String>,
+}
+
+/// Which file and scope a command means (the `--client/--config/--scope/--project` flags).
+#[derive(Debug, Clone, Default)]
+pub struct Selector {
+    pub client: Option<Client>,
+    pub config: Option<PathBuf>,
+    pub scope: Option<Scope>,
+    pub project: Option<PathBuf>,
+}

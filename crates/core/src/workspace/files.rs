@@ -1,0 +1,232 @@
+//! Whole files: the raw JSON view, backups, restore, undo, and repairing a broken file.
+
+use super::*;
+
+impl Workspace {
+    /// The real path backups of `path` are filed under (a symlink is followed, as saves do).
+    pub fn backup_key_path(&self, path: &Path) -> PathBuf {
+        let abs = if path.is_absolute() {
+            path.to_owned()
+        } else {
+            self.cwd.join(path)
+        };
+        fsio::resolve_target(&abs).unwrap_or(abs)
+    }
+
+    /// Find a backup by id, in one file's backups or (no path) in all of them.
+    pub fn find_backup(&self, path: Option<&Path>, id: &str) -> Result<crate::backup::BackupMeta> {
+        let files = match path {
+            Some(p) => vec![self.backup_key_path(p)],
+            None => self.store.backups().files(),
+        };
+        let mut found = Vec::new();
+        for f in &files {
+            found.extend(
+                self.store
+                    .backups()
+                    .list(f)?
+                    .into_iter()
+                    .filter(|m| m.id == id),
+            );
+        }
+        match found.len() {
+            1 => Ok(found.remove(0)),
+            0 => Err(Error::BackupNotFound {
+                path: files.first().cloned().unwrap_or_default(),
+                id: id.to_owned(),
+            }),
+            _ => Err(Error::invalid_input(format!(
+                "backup {id} exists for several files; say which with --config"
+            ))),
+        }
+    }
+
+    /// What one click can do about `path`, which does not parse: a safe mechanical repair, or
+    /// else the newest backup that parsed.
+    pub fn remedy(&self, path: &Path) -> Option<Remedy> {
+        let bytes = fsio::read(path).ok()??.bytes;
+        let why = match crate::repair::repair(path, &bytes) {
+            Ok(r) => {
+                return Some(Remedy::Repair {
+                    description: format!("Repair it: {}", r.fixes.join(" ")),
+                    fixes: r.fixes,
+                });
+            }
+            Err(no) => no.0,
+        };
+        let key = self.backup_key_path(path);
+        let backup = self
+            .store
+            .backups()
+            .list(&key)
+            .ok()?
+            .into_iter()
+            .find(|m| m.parsed)?;
+        Some(Remedy::RestoreBackup {
+            description: format!(
+                "Put back the version from {} (the newest copy that could be read)",
+                crate::backup::when(&backup.time)
+            ),
+            why,
+            backup,
+        })
+    }
+
+    /// Repair `path`, which does not parse (see [`crate::repair`]): the broken bytes are backed
+    /// up first and the repaired text written only if the file still holds exactly what was
+    /// repaired. The notes say what was repaired.
+    pub fn repair_file(&self, path: &Path) -> Result<SaveOutcome> {
+        let snap = fsio::read(path)?.ok_or_else(|| Error::NotFound {
+            path: path.to_owned(),
+        })?;
+        let repaired = crate::repair::repair(path, &snap.bytes).map_err(|no| {
+            Error::invalid_input(format!(
+                "{} cannot be repaired safely: {no}. Put back a backup instead (mcpconf backup list --config {}).",
+                path.display(),
+                path.display()
+            ))
+        })?;
+        let base = blake3::hash(&snap.bytes).to_hex().to_string();
+        let mut out = save::save(
+            &self.store,
+            path,
+            Edit::Whole {
+                bytes: &repaired.bytes,
+                base: Some(&base),
+            },
+            "before repairing the file",
+        )?;
+        out.notes.splice(0..0, repaired.fixes);
+        Ok(out)
+    }
+
+    /// The file as text, for the raw JSON view. Keychain-bound values are shown as markers;
+    /// when the list of bindings cannot be read, every value that looks like a credential is
+    /// hidden instead and the view cannot be saved (`read_only` says why): saving it would write
+    /// `<redacted>` over real tokens.
+    pub fn raw(&self, path: &Path) -> Result<RawFile> {
+        let snap = fsio::read(path)?;
+        let exists = snap.is_some();
+        let bytes = snap.map(|s| s.bytes).unwrap_or_default();
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        let read_only = self.secrets.registry().load().err().map(|e| {
+            format!(
+                "This view is read-only because the list of secrets kept in the keychain cannot \
+                 be read ({e}); saving it could write placeholders over real tokens. Servers can \
+                 still be changed in the form."
+            )
+        });
+        let bytes = self.store.redacted(path, bytes);
+        let text = String::from_utf8(bytes).map_err(|e| Error::InvalidJson {
+            path: path.to_owned(),
+            problem: crate::document::LoadError::Syntax(crate::json::scan::SyntaxError {
+                offset: e.utf8_error().valid_up_to(),
+                line: 0,
+                column: 0,
+                what: "the file is not UTF-8 text".into(),
+            }),
+        })?;
+        Ok(RawFile {
+            path: path.to_owned(),
+            text,
+            hash,
+            exists,
+            read_only,
+        })
+    }
+
+    /// Save text from the raw JSON view. It must parse and every servers section must have the
+    /// right shape; `base` is the hash the view loaded (a change made elsewhere since is a
+    /// conflict, not overwritten). Refused while the secrets' bindings cannot be read (see
+    /// [`Workspace::raw`]).
+    pub fn save_raw(&self, path: &Path, text: &str, base: Option<&str>) -> Result<SaveOutcome> {
+        if let Err(e) = self.secrets.registry().load() {
+            return Err(Error::invalid_input(format!(
+                "Nothing was saved to {}: the raw view cannot be saved while the list of secrets \
+                 kept in the keychain cannot be read ({e}). Change servers in the form instead.",
+                path.display()
+            )));
+        }
+        let doc = Document::parse(path, text.as_bytes().to_vec()).map_err(|problem| {
+            Error::InvalidJson {
+                path: path.to_owned(),
+                problem,
+            }
+        })?;
+        for section in doc.sections() {
+            doc.servers(&section).map_err(|e| Error::InvalidShape {
+                path: path.to_owned(),
+                what: e.what,
+            })?;
+        }
+        save::save(
+            &self.store,
+            path,
+            Edit::Whole {
+                bytes: text.as_bytes(),
+                base,
+            },
+            "before saving from the raw JSON view",
+        )
+    }
+
+    /// Restore a backup of `path` (the current content is backed up first, even when it does
+    /// not parse: a restore is how a broken file gets mended).
+    pub fn restore(&self, path: &Path, id: &str) -> Result<SaveOutcome> {
+        let (meta, bytes) = self.store.backups().read(path, id)?;
+        save::save(
+            &self.store,
+            path,
+            Edit::Whole {
+                bytes: &bytes,
+                base: None,
+            },
+            &format!("before restoring the backup from {}", meta.time),
+        )
+    }
+
+    /// Undo a write of this app: put back the backup `backup_id` it made, as long as the file
+    /// still holds what that write left (`written`, its hash). When another program changed the
+    /// file since, nothing is written and the error is [`Error::UndoConflict`]; then
+    /// [`Workspace::undo_mine`] undoes only the servers that write changed.
+    pub fn undo(&self, path: &Path, backup_id: &str, written: &str) -> Result<SaveOutcome> {
+        let key = self.backup_key_path(path);
+        let (meta, bytes) = self.store.backups().read(&key, backup_id)?;
+        save::save(
+            &self.store,
+            &key,
+            Edit::Whole {
+                bytes: &bytes,
+                base: Some(written),
+            },
+            &format!("before undoing the change made at {}", meta.time),
+        )
+        .map_err(|e| match e {
+            Error::Conflict { path, conflicts } if conflicts.is_empty() => Error::UndoConflict {
+                only_mine: self.store.undo_changes(&key, backup_id).is_some(),
+                path,
+            },
+            e => e,
+        })
+    }
+
+    /// Undo only the servers (and off switches) that this app's writes since the backup
+    /// `backup_id` changed, keeping everything another program wrote since. A server both
+    /// changed is a conflict.
+    pub fn undo_mine(&self, path: &Path, backup_id: &str) -> Result<SaveOutcome> {
+        let key = self.backup_key_path(path);
+        let changes = self.store.undo_changes(&key, backup_id).ok_or_else(|| {
+            Error::invalid_input(format!(
+                "That change to {} can no longer be undone on its own; restore a backup from \
+                 the Backups screen instead.",
+                key.display()
+            ))
+        })?;
+        save::save(
+            &self.store,
+            &key,
+            Edit::Changes(&changes),
+            "before undoing only your change",
+        )
+    }
+}
