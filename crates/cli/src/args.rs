@@ -274,7 +274,7 @@ pub struct TestArgs {
     #[arg(long, value_name = "NAME")]
     pub server: Option<String>,
     /// Seconds each server gets to start and answer (like Claude Code's MCP_TIMEOUT).
-    #[arg(long, value_name = "SECS", default_value = "30")]
+    #[arg(long, value_name = "SECS", default_value_t = mcpconf_core::policy::TEST_TIMEOUT_DEFAULT)]
     pub timeout: f64,
 }
 

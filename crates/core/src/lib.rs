@@ -14,6 +14,7 @@ pub mod import;
 pub mod logs;
 pub mod model;
 pub mod platform;
+pub mod policy;
 pub mod probe;
 pub mod process;
 pub mod repair;

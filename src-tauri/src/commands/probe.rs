@@ -2,7 +2,8 @@
 
 use crate::ipc::{EVENT_PROBE_PROGRESS, IpcResult, SourceRef};
 use crate::{AppState, blocking};
-use mcpconf_core::probe::{ProbeResult, Progress, RunOptions, run_all};
+use mcpconf_core::policy;
+use mcpconf_core::probe::{ProbeResult, Progress, RunOptions};
 use serde::Deserialize;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Manager};
@@ -23,9 +24,10 @@ pub async fn test_servers(
     timeout_secs: Option<f64>,
 ) -> IpcResult<Vec<ProbeResult>> {
     let state = app.state::<AppState>();
+    let timeout =
+        mcpconf_core::policy::test_timeout(timeout_secs.unwrap_or(policy::TEST_TIMEOUT_DEFAULT))?;
     let ws = state.ws.clone();
-    let reqs = blocking(move || {
-        let listings = ws.list();
+    let run = blocking(move || {
         let wanted = |s: &mcpconf_core::workspace::Source,
                       e: &mcpconf_core::workspace::ServerEntry| match &only {
             None => true,
@@ -36,7 +38,7 @@ pub async fn test_servers(
                     && r.source.project == s.project
             }),
         };
-        Ok(ws.probe_requests(&listings, wanted))
+        Ok(ws.plan_tests(None, wanted)?)
     })
     .await?;
     let cancel = CancellationToken::new();
@@ -51,12 +53,11 @@ pub async fn test_servers(
         let _ = emitter.emit(EVENT_PROBE_PROGRESS, p);
     });
     let opts = RunOptions {
-        timeout: std::time::Duration::from_secs_f64(timeout_secs.unwrap_or(30.0).clamp(1.0, 600.0)),
+        timeout,
         ..RunOptions::default()
     };
-    let mut results = run_all(reqs, opts, Some(progress), cancel).await;
-    state.ws.scrub_results(&mut results);
-    Ok(results)
+    // Results and progress events come scrubbed of keychain values from the facade.
+    Ok(state.ws.run_tests(run, opts, Some(progress), cancel).await)
 }
 
 #[tauri::command]

@@ -125,8 +125,7 @@ pub async fn apply_fix(
 pub async fn fix_all(state: State<'_, AppState>) -> IpcResult<FixReport> {
     let (ws, doctor) = (state.ws.clone(), state.doctor());
     blocking(move || {
-        let mut listings = ws.list();
-        ws.mask(&mut listings);
+        let listings = ws.list();
         Ok(fixes::fix_all(&ws, &doctor, &listings, None, false)?)
     })
     .await

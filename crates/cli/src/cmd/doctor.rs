@@ -21,12 +21,10 @@ fn target(ws: &Workspace, t: Option<OsArg>) -> Os {
 
 /// The listings to check, with keychain-bound values shown as markers (never as values).
 fn listings(ws: &Workspace, g: &Global) -> Result<Vec<Listing>, CliError> {
-    let mut l = match &g.config {
+    Ok(match &g.config {
         Some(p) => ws.list_file(p, None)?,
         None => ws.list(),
-    };
-    ws.mask(&mut l);
-    Ok(l)
+    })
 }
 
 fn doctor_for(ws: &Workspace, t: Option<OsArg>) -> Doctor {

@@ -3,9 +3,8 @@
 use super::{CliError, CmdResult, report_save, selector};
 use crate::args::{Global, ImportArgs};
 use crate::out;
-use mcpconf_core::discovery::Client;
 use mcpconf_core::import::import_snippet;
-use mcpconf_core::model::{ServerView, fit_pasted};
+use mcpconf_core::model::fit_pasted;
 use mcpconf_core::workspace::{Scope, Workspace};
 use std::io::Read;
 use std::process::ExitCode;
@@ -32,13 +31,8 @@ pub fn run(ws: &Workspace, g: &Global, a: ImportArgs) -> CmdResult {
             (None, _) => s.suggested_name.clone(),
         };
         let value = fit_pasted(&s.entry, source.dialect());
-        if source.client == Client::ClaudeDesktop && ServerView::of(&value).transport.is_remote() {
-            return Err(CliError::Usage(format!(
-                "\"{name}\" is a remote server, which Claude Desktop cannot use from its config file. \
-                 Add it through a local bridge: mcpconf add {name} --client desktop -- npx -y mcp-remote {}",
-                ServerView::of(&value).url.unwrap_or_default()
-            )));
-        }
+        mcpconf_core::policy::check_entry(source.client, &name, &value)
+            .map_err(|e| CliError::Usage(e.to_string()))?;
         servers.push((name, value));
     }
     if a.dry_run {

@@ -5,11 +5,11 @@ use mcpconf_core::workspace::Workspace;
 use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, g: &Global) -> CmdResult {
-    let mut listings = match &g.config {
+    // Bound values come as markers: what the facade answers is safe to print.
+    let listings = match &g.config {
         Some(path) => ws.list_file(path, None)?,
         None => ws.list(),
     };
-    ws.mask(&mut listings);
     if g.json {
         out::json(&serde_json::json!({ "files": listings }));
     } else {

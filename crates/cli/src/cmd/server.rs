@@ -4,7 +4,6 @@ use super::{CliError, CmdResult, report_save, selector};
 use crate::args::{AddArgs, EditArgs, Global, Target, TransportArg};
 use crate::out;
 use indexmap::IndexMap;
-use mcpconf_core::discovery::Client;
 use mcpconf_core::edit::Base;
 use mcpconf_core::model::{ServerSpec, Transport};
 use mcpconf_core::workspace::Workspace;
@@ -87,13 +86,6 @@ pub fn add(ws: &Workspace, g: &Global, a: AddArgs) -> CmdResult {
                     .into(),
             ));
         }
-        if source.client == Client::ClaudeDesktop {
-            return Err(CliError::Usage(format!(
-                "Claude Desktop cannot connect to a remote server listed in its config file. \
-                 Add it through a local bridge instead: mcpconf add {} --client desktop -- npx -y mcp-remote {url}",
-                a.name
-            )));
-        }
         ServerSpec {
             transport,
             url: Some(url.clone()),
@@ -119,6 +111,9 @@ pub fn add(ws: &Workspace, g: &Global, a: AddArgs) -> CmdResult {
         }
     };
     let value = spec.merge_into(None, source.dialect());
+    // The client's rules are the core's (one place); here a broken one is a usage error.
+    mcpconf_core::policy::check_entry(source.client, &a.name, &value)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let outcome = ws.add(&source, &a.name, value)?;
     report_save(
         g,
@@ -153,14 +148,9 @@ pub fn edit(ws: &Workspace, g: &Global, a: EditArgs) -> CmdResult {
         spec.command = Some(command.clone());
         spec.args = args.to_vec();
     }
-    if spec.transport.is_remote() && source.client == Client::ClaudeDesktop {
-        return Err(CliError::Usage(
-            "Claude Desktop cannot connect to a remote server listed in its config file; \
-             use a local bridge: -- npx -y mcp-remote URL"
-                .into(),
-        ));
-    }
     let value = spec.merge_into(Some(&entry.raw), source.dialect());
+    mcpconf_core::policy::check_entry(source.client, &a.name, &value)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
     let outcome = ws.edit(
         &source,
         &a.name,

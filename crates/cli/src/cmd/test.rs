@@ -3,33 +3,22 @@
 use super::{CliError, CmdResult};
 use crate::args::{Global, TestArgs};
 use crate::out;
-use mcpconf_core::probe::{ProbeResult, RunOptions, Severity, Status, run_blocking};
+use mcpconf_core::probe::{ProbeResult, RunOptions, Severity, Status};
 use mcpconf_core::workspace::Workspace;
 use std::io::IsTerminal;
 use std::process::ExitCode;
-use std::time::Duration;
 
 pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
-    if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 3600.0) {
-        return Err(CliError::Usage(format!(
-            "--timeout {}: give a number of seconds between 0 and 3600",
-            a.timeout
-        )));
-    }
-    let listings = match &g.config {
-        Some(path) => ws.list_file(path, None)?,
-        None => ws.list(),
-    };
-    for l in listings.iter().filter(|l| l.error.is_some()) {
-        // Not a test failure of a server: `mcpconf doctor` reports unreadable files.
-        if let Some(e) = &l.error {
-            eprintln!("note: skipped {}: {}", out::path(&l.source.path), e.message);
-        }
-    }
-    let reqs = ws.probe_requests(&listings, |_, s| {
+    let timeout = mcpconf_core::policy::test_timeout(a.timeout)
+        .map_err(|e| CliError::Usage(e.to_string()))?;
+    let run = ws.plan_tests(g.config.as_deref(), |_, s| {
         a.server.as_ref().is_none_or(|n| *n == s.name)
-    });
-    if let (Some(name), true) = (&a.server, reqs.is_empty()) {
+    })?;
+    for (path, why) in run.skipped() {
+        // Not a test failure of a server: `mcpconf doctor` reports unreadable files.
+        eprintln!("note: skipped {}: {why}", out::path(path));
+    }
+    if let (Some(name), true) = (&a.server, run.is_empty()) {
         return Err(CliError::Usage(format!(
             "there is no enabled server named \"{name}\"{}",
             g.config
@@ -39,15 +28,15 @@ pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
         )));
     }
     let opts = RunOptions {
-        timeout: Duration::from_secs_f64(a.timeout),
+        timeout,
         ..RunOptions::default()
     };
-    let mut results = run_blocking(reqs, opts, None, true).map_err(|e| {
+    // Scrubbed of keychain values by the facade, whatever the servers printed.
+    let results = ws.run_tests_blocking(run, opts, None, true).map_err(|e| {
         CliError::Core(mcpconf_core::Error::invalid_input(format!(
             "could not start the test runner: {e}"
         )))
     })?;
-    ws.scrub_results(&mut results);
     if g.json {
         out::json(&serde_json::json!({ "results": results }));
     } else {

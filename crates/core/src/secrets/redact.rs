@@ -236,6 +236,21 @@ pub fn mask_listing(reg: &RegistryFile, listing: &mut Listing) {
     }
 }
 
+/// A listing with every value that looks like a credential hidden (the bindings cannot be read,
+/// so which values are bound is unknown).
+pub fn mask_listing_blind(listing: &mut Listing) {
+    for s in &mut listing.servers {
+        mask_all_secretish(&mut s.raw);
+        for map in [&mut s.view.env, &mut s.view.headers] {
+            for (k, v) in map.iter_mut() {
+                if matches!(classify(k, v), Sensitivity::Secret(_)) {
+                    *v = REDACTED.into();
+                }
+            }
+        }
+    }
+}
+
 /// `text` with every occurrence of the given values replaced by [`REDACTED`]. Values shorter than
 /// four characters are left alone: replacing them would garble the text and reveal little.
 pub fn scrub(text: &str, values: &[Secret]) -> String {

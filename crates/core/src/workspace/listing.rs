@@ -3,8 +3,18 @@
 use super::*;
 
 impl Workspace {
-    /// Read one source's servers (including parked and project-disabled ones).
+    /// Read one source's servers (including parked and project-disabled ones), with bound
+    /// values shown as markers.
     pub fn read_source(&self, source: &Source) -> Listing {
+        let mut l = [self.read_source_unmasked(source)];
+        self.mask(&mut l);
+        let [l] = l;
+        l
+    }
+
+    /// [`Workspace::read_source`] with the keychain's values in it: only for what must use them
+    /// (a launch, a save), never for what is shown.
+    pub(crate) fn read_source_unmasked(&self, source: &Source) -> Listing {
         self.read_source_in(source, &mut Docs::default())
     }
 
@@ -100,16 +110,32 @@ impl Workspace {
 
     /// Replace keychain-bound values by their `<secret:NAME>` markers, for anything shown to a
     /// person or a page (list, show, doctor, the app).
-    pub fn mask(&self, listings: &mut [Listing]) {
-        if let Ok(reg) = self.secrets.registry().load() {
-            for l in listings {
-                crate::secrets::redact::mask_listing(&reg, l);
+    /// When the list of bindings cannot be read, every value that looks like a credential is
+    /// hidden instead (fail closed: a bound value must never show because its record is damaged).
+    pub(crate) fn mask(&self, listings: &mut [Listing]) {
+        match self.secrets.registry().load() {
+            Ok(reg) => {
+                for l in listings {
+                    crate::secrets::redact::mask_listing(&reg, l);
+                }
+            }
+            Err(_) => {
+                for l in listings {
+                    crate::secrets::redact::mask_listing_blind(l);
+                }
             }
         }
     }
 
-    /// Everything, for `mcpconf list` and the app's overview.
+    /// Everything, for `mcpconf list` and the app's overview; bound values shown as markers.
     pub fn list(&self) -> Vec<Listing> {
+        let mut l = self.list_unmasked();
+        self.mask(&mut l);
+        l
+    }
+
+    /// [`Workspace::list`] with the keychain's values in it (for launching servers).
+    pub(crate) fn list_unmasked(&self) -> Vec<Listing> {
         let mut docs = Docs::default();
         self.sources_in(&mut docs)
             .iter()
@@ -117,8 +143,19 @@ impl Workspace {
             .collect()
     }
 
-    /// Listings of one named file.
+    /// Listings of one named file; bound values shown as markers.
     pub fn list_file(&self, path: &Path, client: Option<Client>) -> Result<Vec<Listing>> {
+        let mut l = self.list_file_unmasked(path, client)?;
+        self.mask(&mut l);
+        Ok(l)
+    }
+
+    /// [`Workspace::list_file`] with the keychain's values in it (for launching servers).
+    pub(crate) fn list_file_unmasked(
+        &self,
+        path: &Path,
+        client: Option<Client>,
+    ) -> Result<Vec<Listing>> {
         let mut docs = Docs::default();
         Ok(self
             .sources_of_file_in(path, client, &mut docs)?

@@ -51,6 +51,7 @@ impl Workspace {
         let parked = self.parking.for_file(&source.path)?;
         for (name, value) in servers {
             validate_name(name)?;
+            crate::policy::check_entry(source.client, name, value)?;
             if parked
                 .iter()
                 .any(|p| p.section == source.section && &p.name == name)
@@ -83,6 +84,7 @@ impl Workspace {
         value: Value,
         base: Base,
     ) -> Result<SaveOutcome> {
+        crate::policy::check_entry(source.client, name, &value)?;
         if let Some(p) = self.parking.get(&source.path, &source.section, name)? {
             // A disabled server: edit the parked copy.
             if let Base::Is(b) = &base
@@ -129,6 +131,7 @@ impl Workspace {
             return self.update(source, name, value, base);
         };
         validate_name(to)?;
+        crate::policy::check_entry(source.client, to, &value)?;
         if let Some(p) = self.parking.get(&source.path, &source.section, name)? {
             // A disabled server: rename and update its kept copy in one locked step.
             if let Base::Is(b) = &base

@@ -1,12 +1,17 @@
 //! What a test launch needs from the workspace, and keeping secrets out of its results.
 
 use super::*;
+use crate::probe::run::ProgressFn;
+use crate::probe::{ProbeRequest, ProbeResult, Progress, RunOptions};
+use crate::secrets::Secret;
+use std::sync::Arc;
+use tokio_util::sync::CancellationToken;
 
 impl Workspace {
     /// Probe requests for the enabled servers of `listings` that `wanted` selects, each with the
     /// environment its client would give it (Claude Code: this terminal's; Claude Desktop: the
     /// one `clientenv` models, e.g. launchd's bare PATH on macOS).
-    pub fn probe_requests(
+    pub(crate) fn probe_requests(
         &self,
         listings: &[Listing],
         wanted: impl Fn(&Source, &ServerEntry) -> bool,
@@ -48,22 +53,125 @@ impl Workspace {
         }
     }
 
-    /// Remove the values of keychain-bound secrets from what a probed server printed (its stderr
-    /// and the messages quoting it), before it is shown or stored.
-    pub fn scrub_results(&self, results: &mut [crate::probe::ProbeResult]) {
-        // Many results share a file: ask the keychain once per file, not once per server.
-        let mut by_file: BTreeMap<PathBuf, Vec<crate::secrets::Secret>> = Default::default();
-        for r in results {
-            let known = by_file
-                .entry(r.path.clone())
-                .or_insert_with(|| self.secrets.known_values(&r.path));
-            if known.is_empty() {
-                continue;
-            }
-            r.stderr_tail = crate::secrets::redact::scrub(&r.stderr_tail, known);
-            for f in &mut r.findings {
-                f.message = crate::secrets::redact::scrub(&f.message, known);
+    /// The values of keychain-bound secrets of every file `requests` come from (the keychain is
+    /// asked once per file).
+    fn known_values(&self, requests: &[ProbeRequest]) -> Arc<BTreeMap<PathBuf, Vec<Secret>>> {
+        let mut by_file: BTreeMap<PathBuf, Vec<Secret>> = BTreeMap::new();
+        for r in requests {
+            if !by_file.contains_key(&r.path) {
+                let known = self.secrets.known_values(&r.path);
+                by_file.insert(r.path.clone(), known);
             }
         }
+        Arc::new(by_file)
     }
+
+    /// The enabled servers that `wanted` selects, in every file found (or only in `file`), ready
+    /// to test. Files that cannot be read are named in [`TestRun::skipped`].
+    pub fn plan_tests(
+        &self,
+        file: Option<&Path>,
+        wanted: impl Fn(&Source, &ServerEntry) -> bool,
+    ) -> Result<TestRun> {
+        let listings = match file {
+            Some(p) => self.list_file_unmasked(p, None)?,
+            None => self.list_unmasked(),
+        };
+        let skipped = listings
+            .iter()
+            .filter_map(|l| Some((l.source.path.clone(), l.error.as_ref()?.message.clone())))
+            .collect();
+        let requests = self.probe_requests(&listings, wanted);
+        let known = self.known_values(&requests);
+        Ok(TestRun {
+            requests,
+            known,
+            skipped,
+        })
+    }
+
+    /// Test-launch what `run` holds. What the servers printed never carries a keychain value:
+    /// the results and every progress event are scrubbed before anyone sees them.
+    pub async fn run_tests(
+        &self,
+        run: TestRun,
+        opts: RunOptions,
+        progress: Option<ProgressFn>,
+        cancel: CancellationToken,
+    ) -> Vec<ProbeResult> {
+        let known = run.known.clone();
+        let progress = progress.map(|p| scrubbing(p, known.clone()));
+        let mut results = crate::probe::run_all(run.requests, opts, progress, cancel).await;
+        for r in &mut results {
+            scrub(r, &known);
+        }
+        results
+    }
+
+    /// [`Workspace::run_tests`] on its own runtime; `interrupt`: Ctrl-C stops the run (the
+    /// servers already started are stopped and reported).
+    pub fn run_tests_blocking(
+        &self,
+        run: TestRun,
+        opts: RunOptions,
+        progress: Option<ProgressFn>,
+        interrupt: bool,
+    ) -> std::io::Result<Vec<ProbeResult>> {
+        let known = run.known.clone();
+        let progress = progress.map(|p| scrubbing(p, known.clone()));
+        let mut results = crate::probe::run_blocking(run.requests, opts, progress, interrupt)?;
+        for r in &mut results {
+            scrub(r, &known);
+        }
+        Ok(results)
+    }
+}
+
+/// What a test run will launch: the servers with the environment their clients give them.
+pub struct TestRun {
+    requests: Vec<ProbeRequest>,
+    /// Per file, the keychain values that must not appear in what the servers print.
+    known: Arc<BTreeMap<PathBuf, Vec<Secret>>>,
+    skipped: Vec<(PathBuf, String)>,
+}
+
+impl TestRun {
+    pub fn len(&self) -> usize {
+        self.requests.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.requests.is_empty()
+    }
+
+    /// Files that were not tested because they cannot be read, with the reason.
+    pub fn skipped(&self) -> &[(PathBuf, String)] {
+        &self.skipped
+    }
+}
+
+/// Remove the values of keychain-bound secrets from what a probed server printed (its stderr
+/// and the messages quoting it).
+fn scrub(r: &mut ProbeResult, known: &BTreeMap<PathBuf, Vec<Secret>>) {
+    let Some(values) = known.get(&r.path).filter(|v| !v.is_empty()) else {
+        return;
+    };
+    r.stderr_tail = crate::secrets::redact::scrub(&r.stderr_tail, values);
+    for f in &mut r.findings {
+        f.message = crate::secrets::redact::scrub(&f.message, values);
+    }
+}
+
+/// `progress` with every finished result scrubbed first.
+fn scrubbing(progress: ProgressFn, known: Arc<BTreeMap<PathBuf, Vec<Secret>>>) -> ProgressFn {
+    Arc::new(move |p: Progress| {
+        let p = match p {
+            Progress::Finished { index, mut result } => {
+                scrub(&mut result, &known);
+                Progress::Finished { index, result }
+            }
+            started => started,
+        };
+        progress(p)
+    })
 }

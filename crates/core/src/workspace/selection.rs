@@ -95,7 +95,9 @@ impl Workspace {
         let mut unreadable: Option<PathBuf> = None;
         let mut docs = Docs::default();
         for src in candidates {
-            let listing = self.read_source_in(&src, &mut docs);
+            let mut listing = self.read_source_in(&src, &mut docs);
+            // What a shell gets is safe to show: markers, not keychain values.
+            self.mask(std::slice::from_mut(&mut listing));
             if listing.error.is_some() {
                 if sel.scope.is_some() {
                     return Err(self.reload_error(&src.path));
