@@ -124,7 +124,8 @@ pub fn add(ws: &Workspace, g: &Global, a: AddArgs) -> CmdResult {
 }
 
 pub fn edit(ws: &Workspace, g: &Global, a: EditArgs) -> CmdResult {
-    let (source, entry) = ws.find(&selector(g, &a.target), &a.name)?;
+    // Unmasked: the new value is built from the current one and must keep its real values.
+    let (source, entry) = ws.find_for_edit(&selector(g, &a.target), &a.name)?;
     let mut spec = ServerSpec::from_view(&entry.view);
     if let Some(t) = a.transport {
         spec.transport = transport(t);

@@ -60,6 +60,17 @@ impl Workspace {
     /// The source holding an existing server `name`: the one the selector names, or, when no
     /// scope was given, the only candidate that has it.
     pub fn find(&self, sel: &Selector, name: &str) -> Result<(Source, ServerEntry)> {
+        self.find_in(sel, name, true)
+    }
+
+    /// [`Workspace::find`] with the keychain's values in the entry: for building an edit from
+    /// the current entry (its bound slots then compare with the file as they are). Never print
+    /// what it returns.
+    pub fn find_for_edit(&self, sel: &Selector, name: &str) -> Result<(Source, ServerEntry)> {
+        self.find_in(sel, name, false)
+    }
+
+    fn find_in(&self, sel: &Selector, name: &str, masked: bool) -> Result<(Source, ServerEntry)> {
         let candidates: Vec<Source> = if sel.scope.is_some() {
             vec![self.target(sel)?]
         } else if let Some(config) = &sel.config {
@@ -96,8 +107,10 @@ impl Workspace {
         let mut docs = Docs::default();
         for src in candidates {
             let mut listing = self.read_source_in(&src, &mut docs);
-            // What a shell gets is safe to show: markers, not keychain values.
-            self.mask(std::slice::from_mut(&mut listing));
+            if masked {
+                // What a shell gets is safe to show: markers, not keychain values.
+                self.mask(std::slice::from_mut(&mut listing));
+            }
             if listing.error.is_some() {
                 if sel.scope.is_some() {
                     return Err(self.reload_error(&src.path));
