@@ -3,8 +3,10 @@
 pub mod files;
 pub mod overview;
 pub mod probe;
+pub mod report;
 pub mod secrets;
 pub mod servers;
+pub mod start;
 
 use crate::AppState;
 use crate::ipc::{IpcResult, SourceRef};

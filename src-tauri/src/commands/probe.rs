@@ -57,7 +57,9 @@ pub async fn test_servers(
         ..RunOptions::default()
     };
     // Results and progress events come scrubbed of keychain values from the facade.
-    Ok(state.ws.run_tests(run, opts, Some(progress), cancel).await)
+    let results = state.ws.run_tests(run, opts, Some(progress), cancel).await;
+    state.remember(&results);
+    Ok(results)
 }
 
 #[tauri::command]

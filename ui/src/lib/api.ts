@@ -8,9 +8,11 @@ import type { CatalogEntry } from "./bindings/CatalogEntry";
 import type { Client } from "./bindings/Client";
 import type { FileDiff } from "./bindings/FileDiff";
 import type { FilesChanged } from "./bindings/FilesChanged";
+import type { Finding } from "./bindings/Finding";
 import type { FixReport } from "./bindings/FixReport";
 import type { Imported } from "./bindings/Imported";
 import type { IpcError } from "./bindings/IpcError";
+import type { Listing } from "./bindings/Listing";
 import type { Moved } from "./bindings/Moved";
 import type { NamedEntry } from "./bindings/NamedEntry";
 import type { Overview } from "./bindings/Overview";
@@ -90,6 +92,18 @@ export const api = {
     invoke<Moved>("secret_mark", { source, server, slot, name }),
   secretReveal: (name: string) => invoke<string>("secret_reveal", { name }),
   secretRemove: (name: string) => invoke<RemoveReport>("secret_remove", { name }),
+
+  /**
+   * The first screen in steps (paint after `listing`, then fill in the other two; `overview`
+   * answers all three at once and stays for reloads that want them together).
+   */
+  listing: () => invoke<Listing[]>("listing"),
+  /** The doctor's findings (reads the login shell's environment the first time: a moment). */
+  findings: () => invoke<Finding[]>("findings"),
+  /** Whether Claude Desktop runs now (`null`: cannot tell). */
+  desktopRunning: () => invoke<boolean | null>("desktop_running"),
+  /** The support report as text, with this session's last test results; no secret in it. */
+  supportReport: () => invoke<string>("support_report"),
 
   /** Pick folders or files (the system dialog; nothing else of the file system is exposed). */
   pick: async (opts: { directory: boolean; multiple: boolean; title: string }): Promise<string[]> => {

@@ -5,6 +5,7 @@ mod doctor;
 mod exec;
 mod import;
 mod list;
+mod report;
 pub mod secret;
 mod server;
 mod test;
@@ -94,6 +95,7 @@ pub fn run(cli: Cli) -> CmdResult {
         } => doctor::fix(&ws, &g, server.as_deref(), all, dry_run, target_os),
         Command::Secret { action } => secret::run(&ws, &g, action),
         Command::Exec(a) => exec::run(a),
+        Command::Report(a) => report::run(&ws, &g, &a),
     }
 }
 

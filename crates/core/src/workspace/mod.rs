@@ -15,6 +15,7 @@
 //! - `keychain`, `migrate`: secrets set, bound, listed, removed, and moved out of files;
 //! - `probe`: what a test launch of listed servers needs, and scrubbing its results.
 
+mod checks;
 mod files;
 pub mod fixes;
 pub mod keychain;
@@ -22,6 +23,7 @@ mod listing;
 pub mod migrate;
 mod ops;
 mod probe;
+mod report;
 mod selection;
 mod sources;
 
