@@ -56,12 +56,22 @@ fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
     }
     let handle = app.clone();
     let ws = state.ws.clone();
+    // The watcher names files by identity; the page knows them by the paths it was shown.
+    let shown: Vec<(PathBuf, PathBuf)> = paths
+        .iter()
+        .map(|p| (mcpconf_core::fsio::identity(p), p.clone()))
+        .collect();
     let watcher = mcpconf_core::watch::watch(&paths, move |changed| {
         // Our own saves are not news: the page reloads after each of them already.
         let paths: Vec<String> = changed
             .iter()
             .filter(|p| !ws.store.is_own_write(p))
-            .map(|p| p.display().to_string())
+            .flat_map(|p| {
+                shown
+                    .iter()
+                    .filter(move |(id, _)| id == p)
+                    .map(|(_, as_shown)| as_shown.display().to_string())
+            })
             .collect();
         if !paths.is_empty() {
             let _ = handle.emit(EVENT_FILES_CHANGED, FilesChanged { paths });

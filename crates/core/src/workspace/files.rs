@@ -87,8 +87,7 @@ impl Workspace {
             ))
         })?;
         let base = blake3::hash(&snap.bytes).to_hex().to_string();
-        let mut out = save::save(
-            &self.store,
+        let mut out = self.write(
             path,
             Edit::Whole {
                 bytes: &repaired.bytes,
@@ -159,8 +158,7 @@ impl Workspace {
                 what: e.what,
             })?;
         }
-        save::save(
-            &self.store,
+        self.write(
             path,
             Edit::Whole {
                 bytes: text.as_bytes(),
@@ -174,8 +172,7 @@ impl Workspace {
     /// not parse: a restore is how a broken file gets mended).
     pub fn restore(&self, path: &Path, id: &str) -> Result<SaveOutcome> {
         let (meta, bytes) = self.store.backups().read(path, id)?;
-        save::save(
-            &self.store,
+        self.write(
             path,
             Edit::Whole {
                 bytes: &bytes,
@@ -192,8 +189,7 @@ impl Workspace {
     pub fn undo(&self, path: &Path, backup_id: &str, written: &str) -> Result<SaveOutcome> {
         let key = self.backup_key_path(path);
         let (meta, bytes) = self.store.backups().read(&key, backup_id)?;
-        save::save(
-            &self.store,
+        self.write(
             &key,
             Edit::Whole {
                 bytes: &bytes,
@@ -222,8 +218,7 @@ impl Workspace {
                 key.display()
             ))
         })?;
-        save::save(
-            &self.store,
+        self.write(
             &key,
             Edit::Changes(&changes),
             "before undoing only your change",

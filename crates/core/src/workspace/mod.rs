@@ -30,17 +30,20 @@ use crate::document::{DocKind, Document, Section};
 use crate::edit::{Base, Change};
 use crate::error::{Error, ErrorCode, Result};
 use crate::fsio;
+use crate::fsio::FileId;
 use crate::host::Host;
 use crate::model::ServerView;
 use crate::parking::{Parked, ParkingLot};
-use crate::save::{self, Edit, SaveOutcome, Store};
+use crate::save::{Edit, SaveOutcome, Store};
 use crate::secrets::Secrets;
 use crate::secrets::store::Keychain;
 use crate::settings::Settings;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 pub use crate::source::{
     DisabledVia, Listing, Problem, RawFile, Remedy, Scope, Selector, ServerEntry, Source,
@@ -64,38 +67,78 @@ pub struct Workspace {
     secrets: std::sync::Arc<Secrets>,
     /// The directory "this project" means when no `--project` is given.
     cwd: PathBuf,
+    docs: DocCache,
 }
 
 /// A loaded file: `None` when it does not exist.
-type Loaded = Result<Option<Document>>;
+type Loaded = Result<Option<Arc<Document>>>;
 
-/// The files read during one operation, each read and parsed once: `~/.claude.json` holds the
-/// user scope, every local scope and the per-project switches, and can be tens of MB.
+/// The files read during one operation (and their errors), each asked for once: `~/.claude.json`
+/// holds the user scope, every local scope and the per-project switches, and can be tens of MB.
 #[derive(Default)]
 struct Docs(BTreeMap<PathBuf, Rc<Loaded>>);
 
 impl Docs {
-    pub(super) fn get(&mut self, path: &Path) -> Rc<Loaded> {
+    pub(super) fn get(&mut self, ws: &Workspace, path: &Path) -> Rc<Loaded> {
         self.0
             .entry(path.to_owned())
-            .or_insert_with(|| Rc::new(load(path)))
+            .or_insert_with(|| Rc::new(ws.load(path)))
             .clone()
     }
 }
 
-pub(crate) fn load(path: &Path) -> Loaded {
-    let Some(snap) = fsio::read(path)? else {
-        return Ok(None);
-    };
-    Document::parse(path, snap.bytes)
-        .map(Some)
-        .map_err(|problem| Error::InvalidJson {
-            path: path.to_owned(),
-            problem,
-        })
-}
+/// Documents this workspace parsed, by file identity, with the identity the file had then. A
+/// file is parsed again only when it changed (a `stat` tells), so an operation made of several
+/// facade calls (find, then edit, then the save) parses each file once; the save itself reuses
+/// the parse when the file has not changed (see `save::Known`).
+#[derive(Default)]
+struct DocCache(Mutex<HashMap<PathBuf, (FileId, Arc<Document>)>>);
 
 impl Workspace {
+    /// The file at `path`, parsed (`None` when it does not exist); parsed again only when it
+    /// changed since this workspace last parsed it.
+    pub(crate) fn load(&self, path: &Path) -> Loaded {
+        let key = fsio::identity(path);
+        let now = FileId::of_path(path);
+        if let (Some(now), Ok(cache)) = (now, self.docs.0.lock())
+            && let Some((id, doc)) = cache.get(&key)
+            && *id == now
+        {
+            return Ok(Some(doc.clone()));
+        }
+        let Some(snap) = fsio::read(path)? else {
+            return Ok(None);
+        };
+        let id = snap.id;
+        let doc =
+            Arc::new(
+                Document::parse(path, snap.bytes).map_err(|problem| Error::InvalidJson {
+                    path: path.to_owned(),
+                    problem,
+                })?,
+            );
+        if let Ok(mut cache) = self.docs.0.lock() {
+            cache.insert(key, (id, doc.clone()));
+        }
+        Ok(Some(doc))
+    }
+
+    /// Save through [`crate::save`], reusing this workspace's parse of the file when the file has
+    /// not changed since (the one way the workspace writes).
+    pub(crate) fn write(&self, path: &Path, edit: Edit<'_>, reason: &str) -> Result<SaveOutcome> {
+        crate::save::save_with(&self.store, path, edit, reason, self.known(path))
+    }
+
+    /// This workspace's parse of `path`, for a save to reuse when the file is unchanged.
+    pub(crate) fn known(&self, path: &Path) -> Option<crate::save::Known> {
+        let cache = self.docs.0.lock().ok()?;
+        let (id, doc) = cache.get(&fsio::identity(path))?;
+        Some(crate::save::Known {
+            doc: doc.clone(),
+            id: *id,
+        })
+    }
+
     /// The workspace of the current machine and user.
     pub fn current() -> Workspace {
         let host = Host::current();
@@ -117,6 +160,7 @@ impl Workspace {
             host,
             probe,
             cwd,
+            docs: DocCache::default(),
         }
     }
 

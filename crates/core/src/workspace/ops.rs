@@ -9,7 +9,7 @@ impl Workspace {
         changes: &[Change],
         reason: &str,
     ) -> Result<SaveOutcome> {
-        let out = save::save(&self.store, &source.path, Edit::Changes(changes), reason)?;
+        let out = self.write(&source.path, Edit::Changes(changes), reason)?;
         // A renamed server keeps its keychain bindings.
         for c in changes {
             if let Change::Rename {
@@ -37,7 +37,7 @@ impl Workspace {
         changes: &[Change],
         reason: &str,
     ) -> Result<SaveOutcome> {
-        save::save(&self.store, path, Edit::Changes(changes), reason)
+        self.write(path, Edit::Changes(changes), reason)
     }
 
     /// Add a new server. Fails with a conflict if the name is taken (unless identical).
@@ -199,7 +199,7 @@ impl Workspace {
                 let out = self.save(source, &changes, &reason)?;
                 let mut moves = Vec::new();
                 rename_switch(&mut moves, &project);
-                save::save(&self.store, &file, Edit::Changes(&moves), &reason)?;
+                self.write(&file, Edit::Changes(&moves), &reason)?;
                 Ok(out)
             }
             None => self.save(source, &changes, &reason),
@@ -217,7 +217,7 @@ impl Workspace {
             }
             _ => return Ok(None),
         };
-        let on = match load(&file)? {
+        let on = match self.load(&file)? {
             Some(doc) => doc.disabled_in_project(&project).iter().any(|n| n == name),
             None => false,
         };
@@ -268,7 +268,7 @@ impl Workspace {
             }
             Some((file, change)) => {
                 let out = self.save(source, &changes, &reason)?;
-                save::save(&self.store, &file, Edit::Changes(&[change]), &reason)?;
+                self.write(&file, Edit::Changes(&[change]), &reason)?;
                 out
             }
             None => self.save(source, &changes, &reason)?,
@@ -293,12 +293,7 @@ impl Workspace {
                     name: name.to_owned(),
                     disabled: !enabled,
                 };
-                save::save(
-                    &self.store,
-                    Path::new(&state.path),
-                    Edit::Changes(&[change]),
-                    &reason,
-                )
+                self.write(Path::new(&state.path), Edit::Changes(&[change]), &reason)
             }
             _ if enabled => {
                 let parked = self
@@ -371,10 +366,12 @@ impl Workspace {
 
     /// The current raw entry of a server in the file (not parked ones).
     pub fn entry_value(&self, source: &Source, name: &str) -> Result<Value> {
-        let doc = load(&source.path)?.ok_or_else(|| Error::ServerNotFound {
-            path: source.path.clone(),
-            name: name.to_owned(),
-        })?;
+        let doc = self
+            .load(&source.path)?
+            .ok_or_else(|| Error::ServerNotFound {
+                path: source.path.clone(),
+                name: name.to_owned(),
+            })?;
         doc.server(&source.section, name)
             .ok_or_else(|| Error::ServerNotFound {
                 path: source.path.clone(),

@@ -67,7 +67,7 @@ impl Workspace {
         // Named once, the same way whichever way it was reached (`a/../`, a symlinked folder).
         let path = fsio::absolute_in_real_folder(&path);
         // A file that cannot be read still has sources: reading them reports the problem.
-        let loaded = docs.get(&path);
+        let loaded = docs.get(self, &path);
         let doc = loaded.as_ref().as_ref().ok().and_then(Option::as_ref);
         let exists = doc.is_some() || path.exists();
         let kind = doc.map_or_else(|| DocKind::from_name(&path), |d| d.kind());
@@ -141,7 +141,7 @@ impl Workspace {
             Ok(srcs) => out.extend(srcs),
             Err(_) => out.push(self.state_source(&state_path, state.exists, Section::Root)),
         }
-        if let Ok(Some(doc)) = &*docs.get(&state_path) {
+        if let Ok(Some(doc)) = &*docs.get(self, &state_path) {
             projects = doc.projects();
         }
         let extra = self.settings.projects().unwrap_or_default();
