@@ -12,6 +12,7 @@ pub fn export_all(cfg: &Config) {
     use mcpconf_core as core;
     one::<crate::commands::overview::Overview>(cfg);
     one::<crate::commands::servers::NamedEntry>(cfg);
+    one::<crate::commands::servers::FormRequest>(cfg);
     one::<crate::commands::probe::ServerRef>(cfg);
     one::<crate::commands::files::ServerLog>(cfg);
     one::<core::catalog::CatalogEntry>(cfg);
@@ -30,4 +31,7 @@ pub fn export_all(cfg: &Config) {
     one::<core::workspace::keychain::SetReport>(cfg);
     one::<core::workspace::keychain::RemoveReport>(cfg);
     one::<core::workspace::migrate::Moved>(cfg);
+    one::<core::workspace::form::FormSaved>(cfg);
+    one::<core::policy::Policy>(cfg);
+    one::<core::workspace::RawProblem>(cfg);
 }

@@ -12,6 +12,11 @@ pub const TEST_TIMEOUT_DEFAULT: f64 = 30.0; // Claude Code's default MCP_TIMEOUT
 pub const TEST_TIMEOUT_MIN: f64 = 1.0;
 pub const TEST_TIMEOUT_MAX: f64 = 600.0;
 
+/// Above this size the raw JSON view is read-only (a text box of tens of MB is not editable).
+pub const RAW_EDIT_LIMIT: usize = 2_000_000;
+/// The raw JSON view shows at most this much of a file.
+pub const RAW_SHOW_LIMIT: usize = 4_000_000;
+
 /// The rules, as the page sees them.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -19,12 +24,15 @@ pub struct Policy {
     pub test_timeout_default_secs: f64,
     pub test_timeout_min_secs: f64,
     pub test_timeout_max_secs: f64,
+    /// Typing in the raw view is checked by the backend this long after the last key.
+    pub raw_check_delay_ms: u32,
 }
 
 pub const POLICY: Policy = Policy {
     test_timeout_default_secs: TEST_TIMEOUT_DEFAULT,
     test_timeout_min_secs: TEST_TIMEOUT_MIN,
     test_timeout_max_secs: TEST_TIMEOUT_MAX,
+    raw_check_delay_ms: 300,
 };
 
 /// A test timeout in range, or a message saying what the range is.

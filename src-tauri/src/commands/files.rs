@@ -117,6 +117,27 @@ pub async fn raw_file(state: State<'_, AppState>, path: String) -> IpcResult<Raw
     .await
 }
 
+/// Check text typed in the raw view as saving would (the page calls it a moment after typing).
+#[tauri::command]
+pub async fn check_raw(
+    state: State<'_, AppState>,
+    path: String,
+    text: String,
+) -> IpcResult<Option<mcpconf_core::workspace::RawProblem>> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let key = ws.listed_file(&PathBuf::from(path))?;
+        Ok(ws.check_raw(&key, &text))
+    })
+    .await
+}
+
+/// The rules every shell applies (test timeouts, the raw view's limits), from the core.
+#[tauri::command]
+pub fn policy() -> mcpconf_core::policy::Policy {
+    mcpconf_core::policy::POLICY
+}
+
 #[tauri::command]
 pub async fn save_raw(
     state: State<'_, AppState>,

@@ -8,6 +8,7 @@ use mcpconf_core::import::{self, Imported};
 use mcpconf_core::model::ServerSpec;
 use mcpconf_core::save::SaveOutcome;
 use mcpconf_core::workspace::fixes::{self, FixReport};
+use mcpconf_core::workspace::form::{FormSave, FormSaved};
 use serde::Deserialize;
 use serde_json::Value;
 use tauri::{AppHandle, Manager, State};
@@ -31,6 +32,45 @@ pub async fn save_server(
             None => ws.add(&src, rename.as_deref().unwrap_or(&name), value)?,
             Some(b) => ws.edit(&src, &name, rename.as_deref(), value, Base::Is(b))?,
         })
+    })
+    .await
+}
+
+/// What the editor's Save sends.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FormRequest {
+    pub name: String,
+    pub rename: Option<String>,
+    pub spec: ServerSpec,
+    /// The entry as the form loaded it (`null` for a new server).
+    pub base: Option<Value>,
+    /// On or off, when it changed.
+    pub enabled: Option<bool>,
+    pub keep_in_keychain: Vec<mcpconf_core::secrets::Slot>,
+}
+
+/// The editor's Save, in one core call: the entry, its new name, its on/off switch and the values
+/// to keep in the keychain (one save and one backup where the file allows it).
+#[tauri::command]
+pub async fn save_form(
+    state: State<'_, AppState>,
+    source: SourceRef,
+    form: FormRequest,
+) -> IpcResult<FormSaved> {
+    let (ws, src) = (state.ws.clone(), self::source(&state, &source)?);
+    blocking(move || {
+        let value = form.spec.merge_into(form.base.as_ref(), src.dialect());
+        Ok(ws.save_form(
+            &src,
+            FormSave {
+                name: form.name,
+                rename: form.rename,
+                value,
+                base: form.base,
+                enabled: form.enabled,
+                keep_in_keychain: form.keep_in_keychain,
+            },
+        )?)
     })
     .await
 }

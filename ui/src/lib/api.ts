@@ -20,6 +20,10 @@ import type { RawFile } from "./bindings/RawFile";
 import type { RemoveReport } from "./bindings/RemoveReport";
 import type { Resolution } from "./bindings/Resolution";
 import type { SaveOutcome } from "./bindings/SaveOutcome";
+import type { FormSaved } from "./bindings/FormSaved";
+import type { FormRequest } from "./bindings/FormRequest";
+import type { Policy } from "./bindings/Policy";
+import type { RawProblem } from "./bindings/RawProblem";
 import type { SecretList } from "./bindings/SecretList";
 import type { ServerLog } from "./bindings/ServerLog";
 import type { ServerRef } from "./bindings/ServerRef";
@@ -73,6 +77,8 @@ export const api = {
 
   backups: (path: string) => invoke<BackupMeta[]>("backups", { path }),
   backupDiff: (path: string, id: string) => invoke<FileDiff>("backup_diff", { path, id }),
+  /** The editor's Save in one call: entry, new name, on/off, values kept in the keychain. */
+  saveForm: (source: SourceRef, form: FormRequest) => invoke<FormSaved>("save_form", { source, form }),
   restoreBackup: (path: string, id: string) => invoke<SaveOutcome>("restore_backup", { path, id }),
   /** Put back the backup `id` while the file still holds `written` (else an `undo-conflict`). */
   undo: (path: string, id: string, written: string) => invoke<SaveOutcome>("undo", { path, id, written }),
@@ -80,6 +86,10 @@ export const api = {
   undoMine: (path: string, id: string) => invoke<SaveOutcome>("undo_mine", { path, id }),
   /** Repair a file that does not parse (the broken version is backed up first). */
   repairFile: (path: string) => invoke<SaveOutcome>("repair_file", { path }),
+  /** Check raw-view text as saving would: where it goes wrong, or null. */
+  checkRaw: (path: string, text: string) => invoke<RawProblem | null>("check_raw", { path, text }),
+  /** The rules every shell applies (timeouts, the raw view's limits). */
+  policy: () => invoke<Policy>("policy"),
   rawFile: (path: string) => invoke<RawFile>("raw_file", { path }),
   saveRaw: (path: string, text: string, base: string) => invoke<SaveOutcome>("save_raw", { path, text, base }),
   serverLog: (source: SourceRef, name: string) => invoke<ServerLog>("server_log", { source, name }),

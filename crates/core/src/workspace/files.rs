@@ -1,6 +1,7 @@
 //! Whole files: the raw JSON view, backups, restore, undo, and repairing a broken file.
 
 use super::*;
+use serde::Serialize;
 
 impl Workspace {
     /// The real path backups of `path` are filed under (a symlink is followed, as saves do).
@@ -115,7 +116,31 @@ impl Workspace {
                  still be changed in the form."
             )
         });
-        let bytes = self.store.redacted(path, bytes);
+        // Too big to edit in a text box (a `~/.claude.json` of tens of MB): shown read-only, cut.
+        let size = bytes.len();
+        let too_big = size > crate::policy::RAW_EDIT_LIMIT;
+        let read_only = read_only.or_else(|| {
+            too_big.then(|| {
+                format!(
+                    "This file is {:.1} MB, too big to change in a text box; it is shown read-only{}. \
+                     Change its servers in the form, which edits only what you change.",
+                    size as f64 / 1e6,
+                    if size > crate::policy::RAW_SHOW_LIMIT {
+                        format!(", and only its first {} MB", crate::policy::RAW_SHOW_LIMIT / 1_000_000)
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+        });
+        let mut bytes = self.store.redacted(path, bytes);
+        if bytes.len() > crate::policy::RAW_SHOW_LIMIT {
+            let mut cut = crate::policy::RAW_SHOW_LIMIT;
+            while cut > 0 && (bytes[cut] & 0xC0) == 0x80 {
+                cut -= 1; // not inside a UTF-8 character
+            }
+            bytes.truncate(cut);
+        }
         let text = String::from_utf8(bytes).map_err(|e| Error::InvalidJson {
             path: path.to_owned(),
             problem: crate::document::LoadError::Syntax(crate::json::scan::SyntaxError {
@@ -132,6 +157,33 @@ impl Workspace {
             exists,
             read_only,
         })
+    }
+
+    /// Check text typed in the raw JSON view, as saving would: where it first goes wrong, with
+    /// line and column, or `None` when it can be saved.
+    pub fn check_raw(&self, path: &Path, text: &str) -> Option<RawProblem> {
+        match Document::parse(path, text.as_bytes().to_vec()) {
+            Err(crate::document::LoadError::Syntax(e)) => Some(RawProblem {
+                line: e.line,
+                column: e.column,
+                offset: e.offset,
+                message: e.what,
+            }),
+            Err(other) => Some(RawProblem {
+                line: 1,
+                column: 1,
+                offset: 0,
+                message: other.to_string(),
+            }),
+            Ok(doc) => doc.sections().iter().find_map(|section| {
+                doc.servers(section).err().map(|e| RawProblem {
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                    message: e.what,
+                })
+            }),
+        }
     }
 
     /// Save text from the raw JSON view. It must parse and every servers section must have the
@@ -224,4 +276,17 @@ impl Workspace {
             "before undoing only your change",
         )
     }
+}
+
+/// Where text in the raw JSON view goes wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RawProblem {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// Byte offset in the text.
+    pub offset: usize,
+    pub message: String,
 }

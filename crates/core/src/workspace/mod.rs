@@ -17,6 +17,7 @@
 
 mod files;
 pub mod fixes;
+pub mod form;
 pub mod keychain;
 mod listing;
 pub mod migrate;
@@ -48,6 +49,7 @@ use std::sync::{Arc, Mutex};
 pub use crate::source::{
     DisabledVia, Listing, Problem, RawFile, Remedy, Scope, Selector, ServerEntry, Source,
 };
+pub use files::RawProblem;
 pub use ops::validate_name;
 
 /// Where Claude Code's per-project off switch for a server is kept.

@@ -127,8 +127,33 @@ impl Workspace {
         value: Value,
         base: Base,
     ) -> Result<SaveOutcome> {
+        self.edit_with(source, name, rename, value, base, Vec::new())
+    }
+
+    /// [`Workspace::edit`], with `extra` changes to the same file in the same save (the form's
+    /// on/off switch when Claude Code keeps it in that file).
+    pub(super) fn edit_with(
+        &self,
+        source: &Source,
+        name: &str,
+        rename: Option<&str>,
+        value: Value,
+        base: Base,
+        extra: Vec<Change>,
+    ) -> Result<SaveOutcome> {
         let Some(to) = rename.filter(|to| *to != name) else {
-            return self.update(source, name, value, base);
+            if extra.is_empty() {
+                return self.update(source, name, value, base);
+            }
+            crate::policy::check_entry(source.client, name, &value)?;
+            let mut changes = vec![Change::Put {
+                section: source.section.clone(),
+                name: name.to_owned(),
+                value,
+                base,
+            }];
+            changes.extend(extra);
+            return self.save(source, &changes, &format!("before editing \"{name}\""));
         };
         validate_name(to)?;
         crate::policy::check_entry(source.client, to, &value)?;
@@ -188,21 +213,27 @@ impl Workspace {
             });
         };
         let reason = format!("before renaming \"{name}\" to \"{to}\"");
+        let extra_for_file = extra;
         match switch {
             Some(OffSwitch { file, project }) if file == fsio::identity(&source.path) => {
                 rename_switch(&mut changes, &project);
+                changes.extend(extra_for_file);
                 self.save(source, &changes, &reason)
             }
             Some(OffSwitch { file, project }) => {
                 // The switch lives in ~/.claude.json, the server in .mcp.json: rename the server,
                 // then move the switch to its new name.
+                changes.extend(extra_for_file);
                 let out = self.save(source, &changes, &reason)?;
                 let mut moves = Vec::new();
                 rename_switch(&mut moves, &project);
                 self.write(&file, Edit::Changes(&moves), &reason)?;
                 Ok(out)
             }
-            None => self.save(source, &changes, &reason),
+            None => {
+                changes.extend(extra_for_file);
+                self.save(source, &changes, &reason)
+            }
         }
     }
 
