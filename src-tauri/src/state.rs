@@ -33,7 +33,7 @@ impl AppState {
     pub fn doctor(&self) -> Arc<Doctor> {
         self.doctor
             .get_or_init(|| {
-                let mut d = Doctor::new(&self.ws.host, self.ws.host.os);
+                let mut d = Doctor::new(self.ws.host(), self.ws.host().os);
                 d.keychain_fix = self.ws.secrets().keychain().store().is_ok();
                 Arc::new(d)
             })

@@ -65,7 +65,7 @@ fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
         // Our own saves are not news: the page reloads after each of them already.
         let paths: Vec<String> = changed
             .iter()
-            .filter(|p| !ws.store.is_own_write(p))
+            .filter(|p| !ws.is_own_write(p))
             .flat_map(|p| {
                 shown
                     .iter()

@@ -15,7 +15,7 @@ fn target(ws: &Workspace, t: Option<OsArg>) -> Os {
         Some(OsArg::Windows) => Os::Windows,
         Some(OsArg::Macos) => Os::Macos,
         Some(OsArg::Linux) => Os::Linux,
-        None => ws.host.os,
+        None => ws.host().os,
     }
 }
 
@@ -28,7 +28,7 @@ fn listings(ws: &Workspace, g: &Global) -> Result<Vec<Listing>, CliError> {
 }
 
 fn doctor_for(ws: &Workspace, t: Option<OsArg>) -> Doctor {
-    let mut d = Doctor::new(&ws.host, target(ws, t));
+    let mut d = Doctor::new(ws.host(), target(ws, t));
     // Offer "move to keychain" only where a keychain answers.
     d.keychain_fix = ws.secrets().keychain().store().is_ok();
     d

@@ -4,6 +4,69 @@ use super::*;
 use serde::Serialize;
 
 impl Workspace {
+    /// Backups of one file (`path`) or of every file that has some, newest first per file.
+    pub fn backups(&self, path: Option<&Path>) -> Result<Vec<crate::backup::BackupMeta>> {
+        let files = match path {
+            Some(p) => vec![self.backup_key_path(p)],
+            None => self.store.backups().files(),
+        };
+        let mut all = Vec::new();
+        for f in &files {
+            all.extend(self.store.backups().list(f)?);
+        }
+        Ok(all)
+    }
+
+    /// One backup's content as it is kept (keychain values as markers), hash-checked.
+    pub fn backup_content(
+        &self,
+        path: &Path,
+        id: &str,
+    ) -> Result<(crate::backup::BackupMeta, Vec<u8>)> {
+        self.store.backups().read(&self.backup_key_path(path), id)
+    }
+
+    /// What changed between backup `id` of `path` and `against` (another backup), or the file
+    /// as it is now, shown as a backup would hold it (no keychain value on either side).
+    pub fn backup_diff(
+        &self,
+        path: &Path,
+        id: &str,
+        against: Option<&str>,
+    ) -> Result<(crate::backup::BackupMeta, crate::diff::FileDiff)> {
+        let key = self.backup_key_path(path);
+        let (meta, old) = self.store.backups().read(&key, id)?;
+        let (new, new_label) = match against {
+            Some(other) => {
+                let (m2, b2) = self.store.backups().read(&key, other)?;
+                (b2, format!("backup {} ({})", m2.id, m2.reason))
+            }
+            None => (
+                self.store
+                    .redacted(&key, fsio::read(&key)?.map(|s| s.bytes).unwrap_or_default()),
+                format!("current {}", key.display()),
+            ),
+        };
+        let d = crate::diff::diff(
+            &key,
+            &old,
+            &new,
+            &format!("backup {} ({})", meta.id, meta.reason),
+            &new_label,
+        );
+        Ok((meta, d))
+    }
+
+    /// How many backups per file are kept, and how much space they may use.
+    pub fn backup_retention(&self) -> crate::backup::Retention {
+        self.store.backups().retention()
+    }
+
+    /// Whether `path` holds exactly what this process last wrote to it (a watcher's question).
+    pub fn is_own_write(&self, path: &Path) -> bool {
+        self.store.is_own_write(path)
+    }
+
     /// The real path backups of `path` are filed under (a symlink is followed, as saves do).
     pub fn backup_key_path(&self, path: &Path) -> PathBuf {
         let abs = if path.is_absolute() {

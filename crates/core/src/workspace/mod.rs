@@ -60,8 +60,8 @@ struct OffSwitch {
 }
 
 pub struct Workspace {
-    pub host: Host,
-    pub store: Store,
+    pub(crate) host: Host,
+    pub(crate) store: Store,
     probe: Box<dyn Probe + Send + Sync>,
     parking: ParkingLot,
     settings: Settings,
@@ -174,6 +174,11 @@ impl Workspace {
             .with_hooks(self.secrets.clone())
             .with_retention(self.settings.retention());
         self
+    }
+
+    /// The machine this workspace is about (OS, home, environment).
+    pub fn host(&self) -> &Host {
+        &self.host
     }
 
     pub fn secrets(&self) -> &Secrets {
