@@ -50,6 +50,7 @@ pub fn run() {
             commands::files::undo,
             commands::files::undo_mine,
             commands::files::repair_file,
+            commands::files::repair_preview,
             commands::files::raw_file,
             commands::files::save_raw,
             commands::files::check_raw,

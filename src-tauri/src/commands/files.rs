@@ -76,6 +76,17 @@ pub async fn undo_mine(
     .await
 }
 
+/// What repairing a file would change (shown before "Repair it" writes).
+#[tauri::command]
+pub async fn repair_preview(state: State<'_, AppState>, path: String) -> IpcResult<FileDiff> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let key = ws.listed_file(&PathBuf::from(path))?;
+        Ok(ws.repair_preview(&key)?)
+    })
+    .await
+}
+
 /// Repair a file that does not parse (its broken version is backed up first).
 #[tauri::command]
 pub async fn repair_file(state: State<'_, AppState>, path: String) -> IpcResult<SaveOutcome> {

@@ -84,6 +84,8 @@ export const api = {
   undo: (path: string, id: string, written: string) => invoke<SaveOutcome>("undo", { path, id, written }),
   /** Undo only the servers this app's own writes since backup `id` changed. */
   undoMine: (path: string, id: string) => invoke<SaveOutcome>("undo_mine", { path, id }),
+  /** What repairing a file would change. */
+  repairPreview: (path: string) => invoke<FileDiff>("repair_preview", { path }),
   /** Repair a file that does not parse (the broken version is backed up first). */
   repairFile: (path: string) => invoke<SaveOutcome>("repair_file", { path }),
   /** Check raw-view text as saving would: where it goes wrong, or null. */

@@ -5,7 +5,7 @@ use crate::args::{Global, OsArg};
 use crate::out;
 use mcpconf_core::doctor::{Doctor, Finding, Severity};
 use mcpconf_core::host::Os;
-use mcpconf_core::workspace::fixes as fixall;
+use mcpconf_core::workspace::fixes;
 use mcpconf_core::workspace::{Listing, Workspace};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -122,7 +122,7 @@ pub fn fix(
     }
     let listings = listings(ws, g)?;
     let doctor = doctor_for(ws, t);
-    let mut report = fixall::fix_all(ws, &doctor, &listings, server, dry_run)?;
+    let mut report = fixes::fix_all(ws, &doctor, &listings, server, dry_run)?;
     // A file that was repaired (or put back) can now be read: fix its servers too.
     let mended: Vec<PathBuf> = report
         .fixed
@@ -135,7 +135,7 @@ pub fn fix(
             .into_iter()
             .filter(|l| mended.contains(&l.source.path))
             .collect();
-        let more = fixall::fix_all(ws, &doctor, &fresh, server, dry_run)?;
+        let more = fixes::fix_all(ws, &doctor, &fresh, server, dry_run)?;
         report.fixed.extend(more.fixed);
     }
     if g.json {

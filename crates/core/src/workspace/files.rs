@@ -105,35 +105,82 @@ impl Workspace {
         }
     }
 
-    /// What one click can do about `path`, which does not parse: a safe mechanical repair, or
-    /// else the newest backup that parsed.
+    /// What one click can do about `path`, which does not parse: a safe mechanical repair,
+    /// and the newest backup that parsed.
     pub fn remedy(&self, path: &Path) -> Option<Remedy> {
         let bytes = fsio::read(path).ok()??.bytes;
-        let why = match crate::repair::repair(path, &bytes) {
-            Ok(r) => {
-                return Some(Remedy::Repair {
+        let servers_in = |bytes: &[u8]| {
+            Document::parse(path, bytes.to_vec()).map_or(0, |d| {
+                d.sections()
+                    .iter()
+                    .map(|s| d.servers(s).map_or(0, |v| v.len()))
+                    .sum()
+            })
+        };
+        let (repair, no_repair) = match crate::repair::repair(path, &bytes) {
+            Ok(r) => (
+                Some(crate::source::RepairOffer {
                     description: format!("Repair it: {}", r.fixes.join(" ")),
+                    problems: r
+                        .fixes
+                        .iter()
+                        .map(|f| crate::repair::problem_words(f))
+                        .collect(),
+                    servers: servers_in(&r.bytes),
                     fixes: r.fixes,
-                });
-            }
-            Err(no) => no.0,
+                }),
+                None,
+            ),
+            Err(no) => (None, Some(no.0)),
         };
         let key = self.backup_key_path(path);
-        let backup = self
+        let restore = self
             .store
             .backups()
             .list(&key)
-            .ok()?
-            .into_iter()
-            .find(|m| m.parsed)?;
-        Some(Remedy::RestoreBackup {
-            description: format!(
-                "Put back the version from {} (the newest copy that could be read)",
-                crate::backup::when(&backup.time)
-            ),
-            why,
-            backup,
+            .ok()
+            .and_then(|l| l.into_iter().find(|m| m.parsed))
+            .map(|backup| {
+                let servers = self
+                    .store
+                    .backups()
+                    .read(&key, &backup.id)
+                    .map_or(0, |(_, b)| servers_in(&b));
+                crate::source::RestoreOffer {
+                    description: format!(
+                        "Put back the version from {} (the newest copy that could be read)",
+                        crate::backup::when(&backup.time)
+                    ),
+                    backup,
+                    servers,
+                }
+            });
+        (repair.is_some() || restore.is_some()).then_some(Remedy {
+            repair,
+            no_repair,
+            restore,
         })
+    }
+
+    /// What repairing `path` would change, as a diff (the app shows it before writing).
+    pub fn repair_preview(&self, path: &Path) -> Result<crate::diff::FileDiff> {
+        let snap = fsio::read(path)?.ok_or_else(|| Error::NotFound {
+            path: path.to_owned(),
+        })?;
+        let repaired = crate::repair::repair(path, &snap.bytes).map_err(|no| {
+            Error::invalid_input(format!(
+                "{} cannot be repaired safely: {no}.",
+                path.display()
+            ))
+        })?;
+        let shown = |b: Vec<u8>| self.store.redacted(path, b);
+        Ok(crate::diff::diff(
+            path,
+            &shown(snap.bytes),
+            &shown(repaired.bytes),
+            "now",
+            "repaired",
+        ))
     }
 
     /// Repair `path`, which does not parse (see [`crate::repair`]): the broken bytes are backed

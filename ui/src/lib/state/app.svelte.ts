@@ -169,20 +169,39 @@ class AppStore {
     }
   }
 
-  /** The one click for a file that cannot be read: repair it, or put back the newest good backup. */
-  async remedy(file: Listing) {
-    const r = file.error?.remedy;
+  /**
+   * Repair a file that cannot be read, after showing what will change (the broken version is
+   * backed up first).
+   */
+  async repair(file: Listing) {
+    const r = file.error?.remedy?.repair;
     if (!r) return;
     try {
-      if (r.id === "repair") {
-        const out = await api.repairFile(file.path);
-        await this.wrote([out], "Repaired the file.");
-      } else {
-        const out = await api.restoreBackup(file.path, r.backup.id);
-        await this.wrote([out], "Put back the earlier version of the file.");
-      }
+      const diff = await api.repairPreview(file.path);
+      const ok = await confirmer.ask({
+        title: "Repair this file?",
+        body: r.fixes.join(" "),
+        note: "Nothing else in the file changes, and the broken version is kept as a backup.",
+        ok: "Repair it",
+        diff: diff.text,
+      });
+      if (!ok) return;
+      const out = await api.repairFile(file.path);
+      await this.wrote([out], "Repaired the file.");
     } catch (e) {
-      reportError(e, "Could not mend the file");
+      reportError(e, "Could not repair the file");
+    }
+  }
+
+  /** Put back the newest backup of a file that cannot be read (the one that could be read). */
+  async restoreNewestGood(file: Listing) {
+    const b = file.error?.remedy?.restore;
+    if (!b) return;
+    try {
+      const out = await api.restoreBackup(file.path, b.backup.id);
+      await this.wrote([out], "Put back the earlier version of the file.");
+    } catch (e) {
+      reportError(e, "Could not put the earlier version back");
     }
   }
 
