@@ -165,6 +165,8 @@ fn main() {
             Duration::from_secs(10),
             ShutdownPolicy::default(),
             &cancel,
+            mcpconf_core::discovery::Client::ClaudeCode,
+            mcpconf_core::policy::Handshake::Dual,
         ));
         totals.push(t.elapsed());
         assert_eq!(o.learned.tools.len(), 3, "{:?}", o.findings);

@@ -105,6 +105,17 @@ impl Sandbox {
             .join(".config/Claude/claude_desktop_config.json")
     }
 
+    /// Approve every project (`.mcp.json`) server for Claude Code in this sandbox, as a person who
+    /// chose "Use this and all future MCP servers" everywhere would: `enableAllProjectMcpServers`
+    /// in `~/.claude/settings.json` (which Claude Code honours without a folder trust dialog).
+    /// For tests about launching servers, where approval is not the point.
+    pub fn approve_project_servers(&self) {
+        self.write(
+            "home/.claude/settings.json",
+            "{\n  \"enableAllProjectMcpServers\": true\n}\n",
+        );
+    }
+
     /// Write a file (creating folders) and return its path.
     pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
         let p = self.root.path().join(rel);

@@ -41,8 +41,10 @@ pub fn mcpconf(sb: &Sandbox) -> Command {
     sb.command(env!("CARGO_BIN_EXE_mcpconf"))
 }
 
-/// Write a plain `{"mcpServers": ...}` file in the sandbox's project folder; returns its path.
+/// Write a plain `{"mcpServers": ...}` file in the sandbox's project folder, its servers
+/// approved for Claude Code (see [`Sandbox::approve_project_servers`]); returns its path.
 pub fn write_config(sb: &Sandbox, servers: &Value) -> PathBuf {
+    sb.approve_project_servers();
     sb.write(
         "work/.mcp.json",
         serde_json::to_string_pretty(&serde_json::json!({ "mcpServers": servers })).unwrap(),

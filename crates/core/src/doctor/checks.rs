@@ -242,6 +242,14 @@ fn values(
         if val.contains(MARKER_OPEN) {
             continue;
         }
+        if let Some(f) = cx
+            .doctor
+            .expired_token(cx.source, cx.name, what, k, val, None)
+        {
+            cx.out.push(f);
+            // Stale, not a secret worth keeping: the plaintext warning would only add noise.
+            continue;
+        }
         match sensitive::classify(k, val) {
             Sensitivity::Placeholder => {
                 let shown = if val.trim().is_empty() {
