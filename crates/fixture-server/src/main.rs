@@ -10,7 +10,8 @@
 //! `server/discover`, refuses `initialize` with -32022), ignore-discover (a legacy server that
 //! never answers `server/discover`), exit-on-discover (one that quits on it); limits (tools and
 //! instructions past what Claude keeps: a 5000-character description and instructions, a root
-//! `anyOf` schema, a name too long once Claude prefixes it). HTTP: `http` serves streamable HTTP
+//! `anyOf` schema, a name too long once Claude prefixes it), untyped-schema (a tool whose input
+//! schema is not `"type": "object"`). HTTP: `http` serves streamable HTTP
 //! at /mcp and the legacy HTTP+SSE transport at /sse (+ /messages) on 127.0.0.1, printing its
 //! base URL on stdout first. `http --oauth VARIANT` asks for an OAuth sign-in (401 to requests
 //! without the `--token`) and serves the sign-in metadata of VARIANT: ok, no-header (no
@@ -174,7 +175,7 @@ fn limit_tools() -> Vec<Value> {
         json!({"name": "long_description", "description": "d".repeat(5000),
                "inputSchema": {"type": "object"}}),
         json!({"name": "either", "description": "Either form",
-               "inputSchema": {"anyOf": [{"type": "object", "properties": {"a": {"type": "string"}}},
+               "inputSchema": {"type": "object", "anyOf": [{"type": "object", "properties": {"a": {"type": "string"}}},
                                          {"type": "object", "properties": {"b": {"type": "string"}}}]}}),
         // Valid by itself (60 characters), too long as mcp__<server>__<tool>.
         json!({"name": "n".repeat(60), "description": "Long name", "inputSchema": {"type": "object"}}),
@@ -286,6 +287,11 @@ fn answer(cfg: &Config, msg: &Value) -> Option<Value> {
             r
         }
         "tools/list" if cfg.mode == "limits" => json!({ "tools": limit_tools() }),
+        // An input schema that is not an object schema (the spec requires "type": "object").
+        "tools/list" if cfg.mode == "untyped-schema" => json!({ "tools": [
+            tool("fine"),
+            {"name": "loose", "description": "Loose", "inputSchema": {"oneOf": [{"type": "string"}, {"type": "number"}]}},
+        ]}),
         "tools/list" => {
             let names = tool_names(cfg);
             let start: usize = msg

@@ -68,6 +68,8 @@ pub struct ToolFacts {
     pub description_chars: usize,
     /// A combinator (`anyOf`, `oneOf`, `allOf`) at the root of its input schema.
     pub root_combinator: Option<&'static str>,
+    /// Its input schema does not say `"type": "object"`, which the spec requires.
+    pub not_an_object: bool,
 }
 
 /// Where the exchange is (to say what a timeout interrupted).
@@ -233,6 +235,8 @@ where
                         name: t.name.to_string(),
                         description_chars: t.description.as_ref().map_or(0, |d| d.chars().count()),
                         root_combinator: root_combinator(&t.input_schema),
+                        not_an_object: t.input_schema.get("type").and_then(|v| v.as_str())
+                            != Some("object"),
                     }));
                 match page.next_cursor {
                     Some(next) if !next.is_empty() => {

@@ -280,11 +280,13 @@ mod tests {
                     name: "fine".into(),
                     description_chars: 10,
                     root_combinator: None,
+                    not_an_object: false,
                 },
                 ToolFacts {
                     name: "n".repeat(60),
                     description_chars: 5000,
                     root_combinator: Some("anyOf"),
+                    not_an_object: false,
                 },
             ],
             instructions_chars: Some(5000),

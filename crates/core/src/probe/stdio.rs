@@ -136,7 +136,9 @@ async fn pump(
     to_client: mpsc::WeakUnboundedSender<Vec<u8>>,
     log: Arc<Mutex<TapLog>>,
     watch: Arc<Mutex<DiscoverWatch>>,
-    wait: Duration,
+    // Only when a fallback follows (`Auto`): asked with `server/discover` alone, a slow server
+    // is waited for.
+    wait: Option<Duration>,
 ) {
     let mut reader = BufReader::new(from_client);
     let mut line = Vec::with_capacity(1024);
@@ -152,7 +154,9 @@ async fn pump(
             {
                 l.handshake_id = Some(id.to_string());
             }
-            if method == "server/discover" {
+            if method == "server/discover"
+                && let Some(wait) = wait
+            {
                 if let Ok(mut w) = watch.lock() {
                     w.pending = Some(id.clone());
                 }
@@ -352,7 +356,7 @@ async fn attempt(
         weak,
         log.clone(),
         watch.clone(),
-        policy::discover_wait(full_timeout),
+        (lifecycle == Lifecycle::Auto).then(|| policy::discover_wait(full_timeout)),
     ));
 
     enum End {
