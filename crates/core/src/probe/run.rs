@@ -165,6 +165,15 @@ fn spec_finding(server: &str, e: &SpecError) -> Finding {
 /// How long a first-start download may take before the test goes ahead anyway.
 const PREWARM_LIMIT: Duration = Duration::from_secs(300);
 
+/// Seconds for people: "30", "2.5", "0.2".
+fn secs_text(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        d.as_secs().to_string()
+    } else {
+        format!("{:.1}", d.as_secs_f64())
+    }
+}
+
 /// The `first-start-download` finding: how long the download took, against Claude's wait.
 fn first_start(server: &str, package: &str, client: Client, took: Duration) -> Finding {
     let wait = policy::claude_startup_timeout(|k| std::env::var(k).ok());
@@ -172,7 +181,7 @@ fn first_start(server: &str, package: &str, client: Client, took: Duration) -> F
     let verdict = if took >= wait {
         format!(
             "That is longer than the {} s Claude Code waits for a server to start (MCP_TIMEOUT), so its first start there would have failed with a timeout{}.",
-            wait.as_secs(),
+            secs_text(wait),
             if client == Client::ClaudeDesktop {
                 " (Claude Desktop does not document its limit)"
             } else {
@@ -182,7 +191,7 @@ fn first_start(server: &str, package: &str, client: Client, took: Duration) -> F
     } else {
         format!(
             "That is within the {} s Claude Code waits for a server to start (MCP_TIMEOUT); on a slower connection it may not be.",
-            wait.as_secs()
+            secs_text(wait)
         )
     };
     Finding::warning(
