@@ -30,4 +30,5 @@ pub fn export_all(cfg: &Config) {
     one::<core::workspace::keychain::SetReport>(cfg);
     one::<core::workspace::keychain::RemoveReport>(cfg);
     one::<core::workspace::migrate::Moved>(cfg);
+    one::<core::workspace::ApproveReport>(cfg);
 }

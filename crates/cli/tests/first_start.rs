@@ -67,7 +67,10 @@ fn publish(sb: &Sandbox, url: &str) {
         .to_string(),
     );
     let host = url.trim_start_matches("http:");
-    let npmrc = sb.write("package/.npmrc-publish", format!("{host}/:_authToken=test-only\n"));
+    let npmrc = sb.write(
+        "package/.npmrc-publish",
+        format!("{host}/:_authToken=test-only\n"),
+    );
     let out = Command::new("npm")
         .args(["publish", "--registry", url, "--userconfig"])
         .arg(&npmrc)
@@ -76,10 +79,19 @@ fn publish(sb: &Sandbox, url: &str) {
         .current_dir(&dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "npm publish: {}{}", stdout(&out), stderr(&out));
+    assert!(
+        out.status.success(),
+        "npm publish: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
 }
 
-fn test_once(sb: &Sandbox, config: &std::path::Path, env: &[(&str, &str)]) -> (String, Value, u128) {
+fn test_once(
+    sb: &Sandbox,
+    config: &std::path::Path,
+    env: &[(&str, &str)],
+) -> (String, Value, u128) {
     let started = Instant::now();
     let out = mcpconf(sb)
         .args(["test", "--json", "--timeout", "60", "--config"])
@@ -112,7 +124,9 @@ fn the_first_start_downloads_once_with_progress_and_says_how_long_it_took() {
     // Claude Code's wait made short (200 ms): the download takes longer than that.
     let (progress, first, first_ms) = test_once(&sb, &config, &[("MCP_TIMEOUT", "200")]);
     assert!(
-        progress.contains(&format!("Installing {PACKAGE} for \"demo\"… (first start only)")),
+        progress.contains(&format!(
+            "Installing {PACKAGE} for \"demo\"… (first start only)"
+        )),
         "progress: {progress}"
     );
     assert_eq!(first["status"], "warning", "{first:#}");
@@ -131,13 +145,23 @@ fn the_first_start_downloads_once_with_progress_and_says_how_long_it_took() {
     let (progress, second, second_ms) = test_once(&sb, &config, &[]);
     assert!(!progress.contains("Installing"), "{progress}");
     assert_eq!(second["status"], "ok", "{second:#}");
-    assert!(findings(&second).iter().all(|(c, _)| c != "first-start-download"));
-    assert!(second_ms < first_ms, "second {second_ms} ms, first {first_ms} ms");
+    assert!(
+        findings(&second)
+            .iter()
+            .all(|(c, _)| c != "first-start-download")
+    );
+    assert!(
+        second_ms < first_ms,
+        "second {second_ms} ms, first {first_ms} ms"
+    );
 
     // With Claude Code's own 30 s, a download this fast is within it (a cache of its own).
     let other = sb.root().join("npm-cache-2");
     let config = write_config(&sb, &json!({ "demo": server(&url, &other) }));
     let (_, third, _) = test_once(&sb, &config, &[]);
-    let m = third["findings"][0]["message"].as_str().unwrap_or_default().to_owned();
+    let m = third["findings"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
     assert!(m.contains("within the 30 s Claude Code waits"), "{third:#}");
 }

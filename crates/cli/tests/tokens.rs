@@ -14,7 +14,8 @@ fn b64url(b: &[u8]) -> String {
     const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in b.chunks(3) {
-        let n = chunk.iter().fold(0u32, |acc, &x| (acc << 8) | u32::from(x)) << (8 * (3 - chunk.len()));
+        let n =
+            chunk.iter().fold(0u32, |acc, &x| (acc << 8) | u32::from(x)) << (8 * (3 - chunk.len()));
         for i in 0..=chunk.len() {
             out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
         }
@@ -42,7 +43,10 @@ fn assert_no_part(text: &str, token: &str) {
         // Any 8 characters of any part would be a piece of the token.
         for w in part.as_bytes().windows(8) {
             let piece = std::str::from_utf8(w).unwrap();
-            assert!(!text.contains(piece), "a piece of the token ({piece}) is shown: {text}");
+            assert!(
+                !text.contains(piece),
+                "a piece of the token ({piece}) is shown: {text}"
+            );
         }
     }
 }
@@ -55,7 +59,10 @@ fn token_findings(v: &Value) -> Vec<(String, String)> {
         .filter(|f| f["code"] == "token-expired")
         .map(|f| {
             assert_eq!(f["severity"], "error");
-            (f["server"].as_str().unwrap().to_owned(), f["message"].as_str().unwrap().to_owned())
+            (
+                f["server"].as_str().unwrap().to_owned(),
+                f["message"].as_str().unwrap().to_owned(),
+            )
         })
         .collect()
 }
@@ -64,13 +71,25 @@ fn token_findings(v: &Value) -> Vec<(String, String)> {
 fn expired_and_not_yet_valid_tokens_are_errors_with_their_date_and_never_shown() {
     require_keyring();
     let sb = Sandbox::new();
-    let expired = jwt(&format!(r#"{{"sub":"ann","exp":{PAST}}}"#), "sig-expired-0001");
-    let early = jwt(&format!(r#"{{"nbf":{AHEAD},"exp":{}}}"#, AHEAD + 3600), "sig-early-0002");
+    let expired = jwt(
+        &format!(r#"{{"sub":"ann","exp":{PAST}}}"#),
+        "sig-expired-0001",
+    );
+    let early = jwt(
+        &format!(r#"{{"nbf":{AHEAD},"exp":{}}}"#, AHEAD + 3600),
+        "sig-early-0002",
+    );
     let fresh = jwt(&format!(r#"{{"exp":{AHEAD}}}"#), "sig-fresh-00003");
     let (b_expired, b_early, b_fresh) = (
-        jwt(&format!(r#"{{"exp":{}}}"#, PAST - 86_400), "sig-bound-expired"),
+        jwt(
+            &format!(r#"{{"exp":{}}}"#, PAST - 86_400),
+            "sig-bound-expired",
+        ),
         jwt(&format!(r#"{{"nbf":{AHEAD}}}"#), "sig-bound-early01"),
-        jwt(&format!(r#"{{"exp":{AHEAD},"iat":1}}"#), "sig-bound-fresh01"),
+        jwt(
+            &format!(r#"{{"exp":{AHEAD},"iat":1}}"#),
+            "sig-bound-fresh01",
+        ),
     );
     let cfg = sb.write(
         "work/.mcp.json",
@@ -93,7 +112,9 @@ fn expired_and_not_yet_valid_tokens_are_errors_with_their_date_and_never_shown()
         set_secret(&sb, name, value);
         run_ok(
             &sb,
-            &["secret", "use", name, "--server", server, slot, key, "--config", cfg_s],
+            &[
+                "secret", "use", name, "--server", server, slot, key, "--config", cfg_s,
+            ],
         );
     }
     let out = run(&sb, &["--json", "doctor", "--config", cfg_s]);
@@ -110,7 +131,14 @@ fn expired_and_not_yet_valid_tokens_are_errors_with_their_date_and_never_shown()
         .collect();
     assert_eq!(
         keys,
-        ["api/Authorization", "api/X-Bound-Early", "api/X-Early", "svc/BOUND_OLD", "svc/EARLY_TOKEN", "svc/OLD_TOKEN"],
+        [
+            "api/Authorization",
+            "api/X-Bound-Early",
+            "api/X-Early",
+            "svc/BOUND_OLD",
+            "svc/EARLY_TOKEN",
+            "svc/OLD_TOKEN"
+        ],
         "{found:#?}"
     );
     let msg = |s: &str, k: &str| {

@@ -79,8 +79,10 @@ pub enum Handshake {
 ///   or `MCP_SDK_GENERATION=v1` make it send `initialize` only (live: "✘ Failed to connect —
 ///   -32022: …" for a modern-only server).
 /// - Claude Desktop: nothing from Anthropic says it speaks 2026-07-28 (its docs describe only the
-///   `initialize` handshake, and no release note names the new revision), so a server that
-///   refuses `initialize` is taken as one it cannot use.
+///   `initialize` handshake, and no release note names the new revision; the reports of what it
+///   sends show `initialize`, e.g. php-mcp/server #34: "Claude Desktop is sending initialize
+///   message with protocolVersion 2024-11-05"), so a server that refuses `initialize` is taken
+///   as one it cannot use.
 pub fn stdio_handshake(client: Client, var: impl Fn(&str) -> Option<String>) -> Handshake {
     match client {
         Client::ClaudeDesktop => Handshake::LegacyOnly,

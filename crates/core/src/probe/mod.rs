@@ -141,6 +141,20 @@ pub struct Finding {
     /// What to do about it, when there is something to do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// The one click that does it, when a shell can offer one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+}
+
+/// A one-click answer to a finding (the app's button; the CLI prints `fix`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProbeAction"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "id", rename_all = "kebab-case")]
+pub enum Action {
+    /// Approve the project server for Claude Code (`mcpconf approve NAME --project DIR`); with
+    /// `trust`, also record that the person trusts the folder, which Claude Code needs before it
+    /// uses the approval.
+    Approve { project: String, trust: bool },
 }
 
 impl Finding {
@@ -150,6 +164,7 @@ impl Finding {
             severity,
             message: message.into(),
             fix: None,
+            action: None,
         }
     }
 
@@ -167,6 +182,11 @@ impl Finding {
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn with_action(mut self, action: Action) -> Finding {
+        self.action = Some(action);
         self
     }
 }

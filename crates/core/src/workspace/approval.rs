@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::approval::{self, Approval, Inputs, SettingsFile};
-use crate::probe::{Code, Finding};
+use crate::probe::{Action, Code, Finding};
 
 /// What `approve` did, per server and file.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -95,6 +95,12 @@ impl Workspace {
     /// here either: an unapproved `.mcp.json` is code from a repository nobody said yes to).
     pub(super) fn approval_hold(&self, inputs: &Inputs, name: &str) -> Option<Finding> {
         let root = approval::project_root(inputs).display().to_string();
+        let dir = inputs.cwd.display().to_string();
+        let trusted = approval::trusted(inputs).is_some();
+        let approve = Action::Approve {
+            project: inputs.cwd.display().to_string(),
+            trust: !trusted,
+        };
         match approval::state_of(inputs, name) {
             Approval::Approved { .. } => None,
             Approval::Pending { approved_untrusted } => {
@@ -118,18 +124,19 @@ impl Workspace {
                         ),
                     )
                     .with_fix(format!(
-                        "Approve it: mcpconf approve {name} --project {root}{} (or answer Claude \
+                        "Approve it: mcpconf approve {name} --project {dir}{} (or answer Claude \
                          Code's question when it opens the project).",
-                        if approved_untrusted.is_some() {
-                            " --trust"
-                        } else {
-                            ""
-                        }
-                    )),
+                        if trusted { "" } else { " --trust" }
+                    ))
+                    .with_action(approve),
                 )
             }
-            Approval::Rejected { by } => Some(
-                Finding::warning(
+            Approval::Rejected { by } => Some({
+                // Taken back where we record approvals; a "no" in the shared or the user
+                // settings is for the person to remove there.
+                let ours =
+                    by.file == inputs.state_path || by.file == approval::approval_file(inputs);
+                let f = Finding::warning(
                     Code::DisabledInClient,
                     format!(
                         "You turned this server off in Claude Code: \"{name}\" was declined for \
@@ -138,12 +145,20 @@ impl Workspace {
                         by.describe()
                     ),
                 )
-                .with_fix(format!(
-                    "To use it after all: mcpconf approve {name} --project {root} (or remove it \
-                     from disabledMcpjsonServers in {}).",
-                    by.file.display()
-                )),
-            ),
+                .with_fix(if ours {
+                    format!(
+                        "To use it after all: mcpconf approve {name} --project {dir} (or remove \
+                         it from disabledMcpjsonServers in {}).",
+                        by.file.display()
+                    )
+                } else {
+                    format!(
+                        "To use it after all, remove \"{name}\" from disabledMcpjsonServers in {}.",
+                        by.file.display()
+                    )
+                });
+                if ours { f.with_action(approve) } else { f }
+            }),
             Approval::DisabledInClient { by } => Some(
                 Finding::warning(
                     Code::DisabledInClient,

@@ -5,6 +5,8 @@ import type { Finding } from "../bindings/Finding";
 import type { FixReport } from "../bindings/FixReport";
 import type { Listing } from "../bindings/Listing";
 import type { Overview } from "../bindings/Overview";
+import type { ProbeAction } from "../bindings/ProbeAction";
+import type { ProbeResult } from "../bindings/ProbeResult";
 import type { Progress } from "../bindings/Progress";
 import type { SaveOutcome } from "../bindings/SaveOutcome";
 import type { ServerEntry } from "../bindings/ServerEntry";
@@ -48,7 +50,8 @@ class AppStore {
   /** The file section shown in the overview (`null`: all of them). */
   selected: string | null = $state(null);
   tested: Record<string, Tested> = $state({});
-  testing: Record<string, true> = $state({});
+  /** Rows being tested; "installing" while their package downloads first (first start). */
+  testing: Record<string, true | "installing"> = $state({});
   run: Run | null = $state(null);
   /** A write to a Claude Desktop file since the banner was last dismissed. */
   desktopDirty = $state(false);
@@ -252,8 +255,8 @@ class AppStore {
     if (!run) return;
     const key = progressRow(run.plan, this.files, p);
     if (!key) return;
-    if (p.event === "started") {
-      this.testing[key] = true;
+    if (p.event !== "finished") {
+      this.testing[key] = p.event === "installing" ? "installing" : true;
       return;
     }
     delete this.testing[key];
@@ -301,6 +304,26 @@ class AppStore {
       reportError(e, `Could not fix “${f.server}”`);
     } finally {
       delete this.busy[key];
+    }
+  }
+
+  /** The Approve button of a project server waiting for Claude Code's approval; tested again. */
+  async approve(result: ProbeResult, action: ProbeAction) {
+    const row = this.#keyIn(result.path, result.server);
+    const busy = `approve\u0000${result.path}\u0000${result.server}`;
+    this.busy[busy] = true;
+    this.lastWriteAt = Date.now();
+    try {
+      const report = await api.approveServer(action.project, result.server, action.trust);
+      this.#stale(row);
+      await this.wrote(report.saves, `Approved “${result.server}” for Claude Code.`, {
+        detail: [...report.servers.map((s) => s.message), ...report.notes],
+      });
+      if (!this.run && this.rows.has(row)) void this.test([row]);
+    } catch (e) {
+      reportError(e, `Could not approve “${result.server}”`);
+    } finally {
+      delete this.busy[busy];
     }
   }
 
