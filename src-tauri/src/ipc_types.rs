@@ -34,4 +34,5 @@ pub fn export_all(cfg: &Config) {
     one::<core::workspace::form::FormSaved>(cfg);
     one::<core::policy::Policy>(cfg);
     one::<core::workspace::RawProblem>(cfg);
+    one::<core::workspace::ApproveReport>(cfg);
 }

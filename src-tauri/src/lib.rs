@@ -38,6 +38,7 @@ pub fn run() {
             commands::servers::add_servers,
             commands::servers::remove_server,
             commands::servers::set_enabled,
+            commands::servers::approve_server,
             commands::servers::duplicate_server,
             commands::servers::import_preview,
             commands::servers::apply_fix,

@@ -146,6 +146,27 @@ pub enum Command {
     /// Start a server with secrets from the keychain in its environment (secret-free mode):
     /// `mcpconf exec --secret VAR=NAME... -- COMMAND [ARGS...]`.
     Exec(ExecArgs),
+    /// Approve project (.mcp.json) servers for Claude Code, as its own "Use this MCP server"
+    /// records it: `mcpconf approve NAME [--project DIR]` or `mcpconf approve --all`.
+    Approve(ApproveArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["names", "all"])))]
+pub struct ApproveArgs {
+    /// The project server(s) to approve.
+    pub names: Vec<String>,
+    /// Every project server of the folder, and the ones added later ("Use this and all future
+    /// MCP servers in this project").
+    #[arg(long, conflicts_with = "names")]
+    pub all: bool,
+    /// The project folder (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// Also record that you trust this folder, as Claude Code's "Yes, I trust this folder" does
+    /// (Claude Code uses approvals only in trusted folders).
+    #[arg(long)]
+    pub trust: bool,
 }
 
 #[derive(Subcommand, Debug)]

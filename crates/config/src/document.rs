@@ -321,6 +321,12 @@ impl Document {
         }
     }
 
+    /// A member of `projects[<dir>]` in a Claude Code state file, parsed (small values only:
+    /// Claude Code's per-project choices such as `hasTrustDialogAccepted`).
+    pub fn project_member(&self, project: &str, key: &str) -> Option<Value> {
+        self.value_at(self.member(self.project_node(project)?, key)?)
+    }
+
     /// A top-level member, parsed (small values only: used for `projects[...]` lookups by tests
     /// and for the raw view of plain files).
     pub fn top_level(&self, key: &str) -> Option<Value> {

@@ -4,6 +4,7 @@
 
 #![warn(clippy::disallowed_methods)] // only `process` starts processes
 
+pub mod approval;
 pub mod catalog;
 pub mod clientenv;
 pub mod diff;

@@ -30,7 +30,8 @@ pub async fn overview(app: AppHandle, state: State<'_, AppState>) -> IpcResult<O
     let overview = blocking(move || {
         // Masked by the facade: the page never gets a keychain value.
         let files = ws.list();
-        let findings = doctor.check_listings(&files);
+        // With the expiry of tokens kept in the keychain (read there, never sent to the page).
+        let findings = ws.check(&doctor, &files);
         let desktop_running = mcpconf_core::running::desktop_running();
         Ok(Overview {
             files,

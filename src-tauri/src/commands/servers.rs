@@ -126,6 +126,24 @@ pub async fn set_enabled(
     blocking(move || Ok(ws.set_enabled(&src, &name, enabled)?)).await
 }
 
+/// Approve a project server for Claude Code, as Claude Code's dialog records it (with `trust`,
+/// also that the person trusts the folder). Only for a project file this app lists.
+#[tauri::command]
+pub async fn approve_server(
+    state: State<'_, AppState>,
+    project: String,
+    name: String,
+    trust: bool,
+) -> IpcResult<mcpconf_core::workspace::ApproveReport> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let dir = std::path::Path::new(&project);
+        ws.listed_file(&dir.join(mcpconf_core::discovery::PROJECT_FILE))?;
+        Ok(ws.approve(&[name], false, Some(dir), trust)?)
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn duplicate_server(
     state: State<'_, AppState>,

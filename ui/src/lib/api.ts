@@ -3,6 +3,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open } from "@tauri-apps/plugin-dialog";
+import type { ApproveReport } from "./bindings/ApproveReport";
 import type { BackupMeta } from "./bindings/BackupMeta";
 import type { CatalogEntry } from "./bindings/CatalogEntry";
 import type { Client } from "./bindings/Client";
@@ -70,6 +71,9 @@ export const api = {
   applyFix: (source: SourceRef, name: string, fixId: string) =>
     invoke<SaveOutcome>("apply_fix", { source, name, fixId }),
   fixAll: () => invoke<FixReport>("fix_all"),
+  /** Approve a project server for Claude Code (with `trust`: also trust its folder). */
+  approveServer: (project: string, name: string, trust: boolean) =>
+    invoke<ApproveReport>("approve_server", { project, name, trust }),
 
   testServers: (only: ServerRef[] | null, timeoutSecs?: number) =>
     invoke<ProbeResult[]>("test_servers", { only, timeoutSecs: timeoutSecs ?? null }),

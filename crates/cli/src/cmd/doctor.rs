@@ -37,7 +37,8 @@ fn doctor_for(ws: &Workspace, t: Option<OsArg>) -> Doctor {
 pub fn doctor(ws: &Workspace, g: &Global, t: Option<OsArg>) -> CmdResult {
     let listings = listings(ws, g)?;
     let doctor = doctor_for(ws, t);
-    let findings = doctor.check_listings(&listings);
+    // With the expiry of tokens kept in the keychain (never shown).
+    let findings = ws.check(&doctor, &listings);
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)

@@ -1,5 +1,6 @@
 //! One module per command family; each is a few lines over the core.
 
+mod approve;
 mod backup;
 mod doctor;
 mod exec;
@@ -67,7 +68,8 @@ impl CliError {
 pub type CmdResult = Result<ExitCode, CliError>;
 
 pub fn run(cli: Cli) -> CmdResult {
-    let ws = Workspace::current();
+    // Like `claude mcp list`: the .mcp.json of this folder and its parents are listed too.
+    let ws = Workspace::current().with_folder_projects();
     let g = cli.global;
     match cli.command {
         Command::List => list::run(&ws, &g),
@@ -94,6 +96,7 @@ pub fn run(cli: Cli) -> CmdResult {
         } => doctor::fix(&ws, &g, server.as_deref(), all, dry_run, target_os),
         Command::Secret { action } => secret::run(&ws, &g, action),
         Command::Exec(a) => exec::run(a),
+        Command::Approve(a) => approve::run(&ws, &g, a),
     }
 }
 

@@ -7,6 +7,7 @@
 mod args;
 mod checks;
 pub mod fix;
+pub mod tokens;
 
 use crate::ErrorCode;
 use crate::clientenv::{self, ClientEnv, ShellMode};
@@ -45,6 +46,7 @@ pub enum Code {
     InvalidUrl,
     InsecureUrl,
     DuplicateServer,
+    TokenExpired,
 }
 
 impl Code {
@@ -82,6 +84,7 @@ impl Code {
             InvalidUrl => "invalid-url",
             InsecureUrl => "insecure-url",
             DuplicateServer => "duplicate-server",
+            TokenExpired => "token-expired",
         }
     }
 }

@@ -13,8 +13,12 @@
 //! - `files`: the raw view, backups, restore, undo, repair;
 //! - `fixes`: the doctor's fixes, one and all;
 //! - `keychain`, `migrate`: secrets set, bound, listed, removed, and moved out of files;
-//! - `probe`: what a test launch of listed servers needs, and scrubbing its results.
+//! - `probe`: what a test launch of listed servers needs, and scrubbing its results;
+//! - `approval`: Claude Code's approval of project servers, read and recorded.
+//! - `doctor`: the static checks plus the expiry of tokens kept in the keychain.
 
+mod approval;
+mod doctor;
 mod files;
 pub mod fixes;
 pub mod form;
@@ -50,6 +54,7 @@ pub use crate::source::{
     DisabledVia, Listing, Problem, RawFile, Remedy, Scope, Selector, ServerEntry, Source,
 };
 pub use files::RawProblem;
+pub use approval::{ApproveReport, ApprovedServer};
 pub use ops::validate_name;
 
 /// Where Claude Code's per-project off switch for a server is kept.
@@ -70,6 +75,9 @@ pub struct Workspace {
     /// The directory "this project" means when no `--project` is given.
     cwd: PathBuf,
     docs: DocCache,
+    /// List the `.mcp.json` of `cwd` and its parents, as Claude Code run there reads them (the
+    /// command line; the app lists the projects Claude Code knows instead).
+    folder_projects: bool,
 }
 
 /// A loaded file: `None` when it does not exist.
@@ -163,7 +171,15 @@ impl Workspace {
             probe,
             cwd,
             docs: DocCache::default(),
+            folder_projects: false,
         }
+    }
+
+    /// Also list the project files (`.mcp.json`) of the current folder and its parents, as
+    /// `claude mcp list` run here does.
+    pub fn with_folder_projects(mut self) -> Workspace {
+        self.folder_projects = true;
+        self
     }
 
     /// Use another keychain (tests; an app that opened its own).

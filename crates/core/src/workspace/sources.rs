@@ -156,7 +156,37 @@ impl Workspace {
                 out.push(self.project_source(&p));
             }
         }
+        if self.folder_projects {
+            for src in self.project_chain(&self.project_dir(None)) {
+                if !out.iter().any(|s| s.path == src.path) {
+                    out.push(src);
+                }
+            }
+        }
         out
+    }
+
+    /// The project files Claude Code reads when it runs in `dir`: the `.mcp.json` of `dir` and
+    /// of each parent up to the root, nearest first (on a name clash the nearest wins; Claude
+    /// Code 2.1.332 walks past the git top level too). Each is a project source of `dir`: the
+    /// servers start there and its approvals decide.
+    pub(super) fn project_chain(&self, dir: &str) -> Vec<Source> {
+        Path::new(dir)
+            .ancestors()
+            .filter_map(|d| {
+                let path = d.join(discovery::PROJECT_FILE);
+                self.probe.exists(&path.to_string_lossy()).then(|| Source {
+                    client: Client::ClaudeCode,
+                    scope: Scope::Project,
+                    project: Some(dir.to_owned()),
+                    path,
+                    exists: true,
+                    read_by_client: true,
+                    note: None,
+                    section: Section::Root,
+                })
+            })
+            .collect()
     }
 
     /// `path` as one of the files this workspace lists (by identity), or an error: a shell that

@@ -27,7 +27,7 @@ describe("headline", () => {
       finding("command-not-found", "error", "Claude Code cannot find the program “npx”. It is installed where apps do not look.", "absolute-command"),
       finding("npx-missing-y", "warning", "npx asks before installing.", "add-npx-y"),
     ];
-    const r = result("error", [{ code: "command-not-found", severity: "error", message: "The program “npx” could not be started. Claude Code does not see it.", fix: "Use its full path." }]);
+    const r = result("error", [{ code: "command-not-found", severity: "error", message: "The program “npx” could not be started. Claude Code does not see it.", fix: "Use its full path.", action: null }]);
     const h = headline(statics, r)!;
     expect(h.text).toBe("The program “npx” could not be started.");
     expect(h.fix?.code).toBe("command-not-found");
@@ -39,7 +39,7 @@ describe("headline", () => {
 
   it("never offers an unrelated fix for a failure", () => {
     const statics = [finding("npx-missing-y", "warning", "npx asks before installing.", "add-npx-y")];
-    const r = result("error", [{ code: "missing-dependency", severity: "error", message: "A module is missing. Reinstall it.", fix: null }]);
+    const r = result("error", [{ code: "missing-dependency", severity: "error", message: "A module is missing. Reinstall it.", fix: null, action: null }]);
     const h = headline(statics, r)!;
     expect(h.fix).toBeNull();
     expect(otherFindings(statics, h, r)).toHaveLength(1);

@@ -35,6 +35,8 @@ const SAME_CAUSE: Record<string, string[]> = {
   "auth-required": ["malformed-auth-header", "env-placeholder", "token-expired"],
   "http-error": ["invalid-url", "unsupported-by-client"],
   "connection-refused": ["invalid-url"],
+  "needs-sign-in": ["token-expired"],
+  "sign-in-broken": ["invalid-url"],
 };
 
 /** The first sentence of a message (messages say what, then why, then what to do). */

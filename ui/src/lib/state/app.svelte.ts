@@ -6,6 +6,8 @@ import type { Finding } from "../bindings/Finding";
 import type { FixReport } from "../bindings/FixReport";
 import type { Listing } from "../bindings/Listing";
 import type { Overview } from "../bindings/Overview";
+import type { ProbeAction } from "../bindings/ProbeAction";
+import type { ProbeResult } from "../bindings/ProbeResult";
 import type { SaveOutcome } from "../bindings/SaveOutcome";
 import type { ServerEntry } from "../bindings/ServerEntry";
 import type { SourceRef } from "../bindings/SourceRef";
@@ -237,6 +239,25 @@ class AppStore {
       reportError(e, `Could not fix “${f.server}”`);
     } finally {
       delete this.busy[key];
+    }
+  }
+
+  /** The Approve button of a project server waiting for Claude Code's approval; tested again. */
+  async approve(result: ProbeResult, action: ProbeAction) {
+    const row = this.#keyIn(result.path, result.server);
+    const busy = `approve\u0000${result.path}\u0000${result.server}`;
+    this.busy[busy] = true;
+    try {
+      const report = await api.approveServer(action.project, result.server, action.trust);
+      await this.wrote(report.saves, `Approved “${result.server}” for Claude Code.`, {
+        detail: [...report.servers.map((s) => s.message), ...report.notes],
+      });
+      // Its last test said "waiting for approval": test it again.
+      if (row) this.#rowsChanged([row], true);
+    } catch (e) {
+      reportError(e, `Could not approve “${result.server}”`);
+    } finally {
+      delete this.busy[busy];
     }
   }
 

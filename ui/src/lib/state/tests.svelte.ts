@@ -16,7 +16,8 @@ interface Run {
 
 class TestRuns {
   tested: Record<string, Tested> = $state({});
-  testing: Record<string, true> = $state({});
+  /** Rows being tested; "installing" while their package downloads first (first start). */
+  testing: Record<string, true | "installing"> = $state({});
   run: Run | null = $state(null);
 
   constructor() {
@@ -86,8 +87,8 @@ class TestRuns {
     if (!run) return;
     const key = progressRow(run.plan, app.files, p);
     if (!key) return;
-    if (p.event === "started") {
-      this.testing[key] = true;
+    if (p.event !== "finished") {
+      this.testing[key] = p.event === "installing" ? "installing" : true;
       return;
     }
     delete this.testing[key];
