@@ -4,13 +4,16 @@
 use super::error::ImportError;
 use super::node::Node;
 use super::notes::{Notes, given_twice, line_list};
+use super::refs::Input;
 use super::repair;
-use super::shape::{self, FoundServer};
+use super::shape::{self, FoundServer, Skip};
 use super::structure::{self, Item, Layout, Token};
 
 pub(super) struct Parsed {
     pub detected: &'static str,
     pub servers: Vec<FoundServer>,
+    pub skipped: Vec<Skip>,
+    pub inputs: Vec<Input>,
 }
 
 /// `first_line` is where `text` starts in the user's paste (it differs for the
@@ -61,6 +64,8 @@ fn import_pairs(
     Ok(Parsed {
         detected: found.detected,
         servers: found.servers,
+        skipped: found.skipped,
+        inputs: found.inputs,
     })
 }
 
@@ -102,6 +107,8 @@ fn import_objects(
     let mut parsed = Parsed {
         detected: "",
         servers: Vec::new(),
+        skipped: Vec::new(),
+        inputs: Vec::new(),
     };
     for item in objects {
         let pairs = parse_object(&fixed[item.span.clone()], item.line, item.column)?;
@@ -113,6 +120,8 @@ fn import_objects(
         for server in found.servers {
             merge(&mut parsed.servers, server, notes);
         }
+        parsed.skipped.extend(found.skipped);
+        parsed.inputs.extend(found.inputs);
     }
     Ok(parsed)
 }
