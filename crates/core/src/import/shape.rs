@@ -121,9 +121,10 @@ pub(super) fn take(pairs: &mut Vec<(String, Node)>, key: &str) -> Option<Node> {
 }
 
 pub(super) fn is_entry(fields: &[(String, Node)]) -> bool {
+    // Windsurf writes a remote server's address as `serverUrl`, Gemini CLI as `httpUrl`.
     fields
         .iter()
-        .any(|(key, _)| key == "command" || key == "url")
+        .any(|(key, _)| matches!(key.as_str(), "command" | "url" | "serverUrl" | "httpUrl"))
 }
 
 /// The servers of one section, and the ones that cannot be added (each judged on its own).
