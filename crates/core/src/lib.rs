@@ -9,6 +9,7 @@ pub mod clientenv;
 pub mod diff;
 pub mod discovery;
 pub mod doctor;
+pub mod elsewhere;
 pub mod host;
 pub mod import;
 pub mod logs;
