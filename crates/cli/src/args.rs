@@ -63,6 +63,18 @@ pub enum OsArg {
     Linux,
 }
 
+/// Another app whose MCP files `import --from` reads.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppArg {
+    Cursor,
+    Vscode,
+    Windsurf,
+    Gemini,
+    Codex,
+    Zed,
+    Cline,
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportArg {
     Stdio,
@@ -282,6 +294,9 @@ pub struct TestArgs {
 pub struct ImportArgs {
     /// File holding the snippet; `-` or nothing reads standard input.
     pub file: Option<PathBuf>,
+    /// Bring the servers over from another app's own files (read only; never written).
+    #[arg(long, value_enum, conflicts_with = "file")]
+    pub from: Option<AppArg>,
     #[command(flatten)]
     pub target: Target,
     /// Name for a snippet that does not name its server.

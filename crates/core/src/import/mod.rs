@@ -10,6 +10,7 @@ mod claude_add;
 mod command;
 mod cursor;
 mod error;
+pub mod fit;
 mod json;
 mod name;
 mod node;
