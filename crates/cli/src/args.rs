@@ -158,6 +158,56 @@ pub enum Command {
     /// Start a server with secrets from the keychain in its environment (secret-free mode):
     /// `mcpconf exec --secret VAR=NAME... -- COMMAND [ARGS...]`.
     Exec(ExecArgs),
+    /// Copy a server between Claude Desktop and Claude Code, rewritten for the target.
+    Copy(CopyArgs),
+    /// Print a server as the snippet another app expects (never with a secret in it).
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CopyArgs {
+    pub name: String,
+    /// The client to copy to.
+    #[arg(long, value_enum)]
+    pub to: ClientArg,
+    /// The scope in Claude Code to copy to (default: local).
+    #[arg(short = 's', long, value_enum)]
+    pub scope: Option<ScopeArg>,
+    /// The project folder for local and project scope (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// The scope the server is in now, when it is in several (Claude Code).
+    #[arg(long, value_enum, value_name = "SCOPE")]
+    pub from_scope: Option<ScopeArg>,
+    /// Name of the copy (default: the same name).
+    #[arg(long, value_name = "NEW_NAME")]
+    pub name_as: Option<String>,
+    /// Show the copy; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the copy even when the doctor finds an error in it.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    pub name: String,
+    /// The app the snippet is for.
+    #[arg(long = "as", value_enum, value_name = "APP")]
+    pub shape: ShapeArg,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeArg {
+    ClaudeDesktop,
+    ClaudeAdd,
+    Vscode,
+    Cursor,
+    Windsurf,
+    Codex,
 }
 
 #[derive(Subcommand, Debug)]

@@ -6,10 +6,12 @@
 
 pub mod catalog;
 pub mod clientenv;
+pub mod copyrules;
 pub mod diff;
 pub mod discovery;
 pub mod doctor;
 pub mod elsewhere;
+pub mod export;
 pub mod host;
 pub mod import;
 pub mod logs;

@@ -1,8 +1,10 @@
 //! One module per command family; each is a few lines over the core.
 
 mod backup;
+mod copy;
 mod doctor;
 mod exec;
+mod export;
 mod import;
 mod list;
 pub mod secret;
@@ -94,6 +96,8 @@ pub fn run(cli: Cli) -> CmdResult {
         } => doctor::fix(&ws, &g, server.as_deref(), all, dry_run, target_os),
         Command::Secret { action } => secret::run(&ws, &g, action),
         Command::Exec(a) => exec::run(a),
+        Command::Copy(a) => copy::run(&ws, &g, a),
+        Command::Export(a) => export::run(&ws, &g, &a),
     }
 }
 

@@ -134,6 +134,20 @@ fn braced(body: &str, dollar: bool, start: usize, end: usize) -> Option<Found> {
     is_var_name(name).then(|| found(format!("env:{name}"), Some(name.to_owned()), default))
 }
 
+/// The entry's own environment variables: a `${NAME}` of those in its arguments is expanded by
+/// the server itself (the mcp-remote bridge's `--header "Authorization:${AUTH}"`), not by a client.
+fn own_env(entry: &Map<String, Value>) -> Vec<String> {
+    entry
+        .get("env")
+        .and_then(Value::as_object)
+        .map(|m| m.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn the_servers_own(f: &Found, place: &str, own: &[String]) -> bool {
+    place.starts_with("argument") && f.variable.as_ref().is_some_and(|v| own.contains(v))
+}
+
 /// The places of an entry that may hold references, with their words for messages.
 fn places(entry: &Map<String, Value>) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -162,11 +176,20 @@ fn places(entry: &Map<String, Value>) -> Vec<(String, String)> {
     out
 }
 
+/// The questions an entry raises (values written as references, e.g. Claude Code's `${VAR}`).
+pub fn questions_of(entry: &Map<String, Value>) -> Vec<Question> {
+    questions(entry, &[])
+}
+
 /// The questions an entry raises, with the prompts the other app declared for its inputs.
 pub(super) fn questions(entry: &Map<String, Value>, inputs: &[Input]) -> Vec<Question> {
     let mut out: Vec<Question> = Vec::new();
+    let own = own_env(entry);
     for (place, text) in places(entry) {
         for f in scan(&text) {
+            if the_servers_own(&f, &place, &own) {
+                continue;
+            }
             let written = text[f.start..f.end].to_owned();
             if let Some(q) = out.iter_mut().find(|q| q.id == f.id) {
                 if !q.places.contains(&place) {
@@ -239,8 +262,12 @@ pub fn answer(
     answers: &BTreeMap<String, String>,
 ) -> Result<Map<String, Value>, Vec<String>> {
     let mut missing: Vec<String> = Vec::new();
-    let mut fill = |text: &str| -> String {
-        let found = scan(text);
+    let own = own_env(entry);
+    let mut fill = |text: &str, place: &str| -> String {
+        let found: Vec<Found> = scan(text)
+            .into_iter()
+            .filter(|f| !the_servers_own(f, place, &own))
+            .collect();
         if found.is_empty() {
             return text.to_owned();
         }
@@ -271,13 +298,13 @@ pub fn answer(
     let mut map = entry.clone();
     for key in ["command", "url"] {
         if let Some(Value::String(s)) = map.get_mut(key) {
-            *s = fill(s);
+            *s = fill(s, key);
         }
     }
     if let Some(Value::Array(args)) = map.get_mut("args") {
         for a in args.iter_mut() {
             if let Value::String(s) = a {
-                *s = fill(s);
+                *s = fill(s, "argument");
             }
         }
     }
@@ -285,7 +312,7 @@ pub fn answer(
         if let Some(Value::Object(m)) = map.get_mut(field) {
             for v in m.values_mut() {
                 if let Value::String(s) = v {
-                    *s = fill(s);
+                    *s = fill(s, field);
                 }
             }
         }
@@ -335,6 +362,15 @@ mod tests {
             assert_eq!(qs[0].secret, *secret, "{text}");
             assert_eq!(qs[0].places, ["env V"], "{text}");
         }
+        // The bridge expands its own variables; they are not questions.
+        let bridge = map(
+            json!({"command": "npx", "args": ["-y", "mcp-remote", "https://h/mcp", "--header", "Authorization:${AUTH}"], "env": {"AUTH": "Bearer x"}}),
+        );
+        assert!(questions(&bridge, &[]).is_empty());
+        assert_eq!(
+            answer(&bridge, Target::Desktop, "/h", &BTreeMap::new()).unwrap(),
+            bridge
+        );
         // Prices and plain dollars are not references.
         let e = map(json!({"command": "x", "args": ["$5", "a$b", "{not}"]}));
         assert!(questions(&e, &[]).is_empty());

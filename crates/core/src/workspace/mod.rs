@@ -15,6 +15,7 @@
 //! - `keychain`, `migrate`: secrets set, bound, listed, removed, and moved out of files;
 //! - `probe`: what a test launch of listed servers needs, and scrubbing its results.
 
+pub mod copy;
 mod files;
 pub mod fixes;
 pub mod keychain;
