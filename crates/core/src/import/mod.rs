@@ -6,9 +6,11 @@
 //! recognises each form, repairs only damage that has one sensible reading,
 //! and lists every repair in plain words so the user can check it.
 
+mod add_lines;
 mod claude_add;
 mod command;
 mod cursor;
+mod dispatch;
 mod error;
 pub mod fit;
 mod json;
@@ -22,6 +24,7 @@ mod repair;
 mod shape;
 mod shell;
 mod structure;
+mod template;
 
 #[cfg(test)]
 mod tests;
@@ -228,10 +231,38 @@ fn read_with(text: &str, app: Option<App>) -> Result<(Reading, Vec<Skip>), Impor
             repairs: notes.into_messages(),
             scope,
             detected,
-            label: readers::label(detected),
+            label: label(detected),
         },
         skips,
     ))
+}
+
+/// Words for a `detected` value: which app's shape a paste was read as.
+pub fn label(detected: &str) -> &'static str {
+    match detected {
+        "mcpServers-object" => {
+            "an mcpServers configuration (Claude Desktop, Claude Code, Cursor and others)"
+        }
+        "named-entry" => "a named server",
+        "bare-entry" => "one server without a name",
+        "claude-mcp-add" => "a \"claude mcp add\" command",
+        "command-line" => "a command line",
+        "servers-map" => "VS Code mcp.json",
+        readers::windsurf::DETECTED => "Windsurf mcp_config.json",
+        readers::gemini::DETECTED => "Gemini CLI settings.json",
+        readers::cline::DETECTED => "Cline cline_mcp_settings.json",
+        readers::cursor::DETECTED => "Cursor mcp.json",
+        readers::zed::DETECTED => "Zed settings.json",
+        readers::opencode::DETECTED => "OpenCode opencode.json",
+        readers::amp::DETECTED => "Amp settings (amp.mcpServers)",
+        readers::codex::DETECTED => "Codex config.toml",
+        readers::goose::DETECTED => "Goose config.yaml",
+        add_lines::CODEX_ADD => "a \"codex mcp add\" command",
+        add_lines::DROID_ADD => "a \"droid mcp add\" command",
+        add_lines::CODE_ADD => "a \"code --add-mcp\" command",
+        add_lines::GEMINI_ADD => "a \"gemini mcp add\" command",
+        _ => "the snippet",
+    }
 }
 
 type FromCommands = (&'static str, Vec<FoundServer>, Option<String>);
@@ -241,7 +272,7 @@ fn add_kind(words: &[shell::Word]) -> Option<&'static str> {
     if claude_add::is_claude(words) {
         return Some("claude-mcp-add");
     }
-    readers::commands::kind(words)
+    add_lines::kind(words)
 }
 
 fn from_commands(
@@ -269,7 +300,7 @@ fn from_commands(
                 ),
             });
         };
-        if let Some(error) = readers::template::command(words) {
+        if let Some(error) = template::command(words) {
             return Err(error);
         }
         let entry = command::entry_from_command(words, notes)?;
@@ -302,7 +333,7 @@ fn from_commands(
             continue;
         };
         detected.get_or_insert(kind);
-        if let Some(error) = readers::template::command(words) {
+        if let Some(error) = template::command(words) {
             skipped.push(Skip {
                 name: None,
                 line: Some(line),
@@ -313,7 +344,7 @@ fn from_commands(
         let parsed = if kind == "claude-mcp-add" {
             claude_add::parse(words, notes)
         } else {
-            readers::commands::parse(kind, words, notes)
+            add_lines::parse(kind, words, notes)
         };
         let added = match parsed {
             Ok(added) => added,

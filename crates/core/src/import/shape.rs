@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use super::error::ImportError;
 use super::node::Node;
 use super::notes::{Notes, given_twice};
-use super::readers;
 use super::refs::Input;
+use super::template;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct FoundServer {
@@ -39,71 +39,7 @@ pub(super) type KeyLines<'a> = dyn Fn(&str) -> Vec<usize> + 'a;
 
 /// Keys only a server entry has; their presence without "command" or "url"
 /// means an incomplete entry rather than some unrelated JSON.
-const ENTRY_KEYS: &[&str] = &["args", "env", "type", "headers", "cwd", "transport"];
-
-pub(super) fn interpret(
-    mut pairs: Vec<(String, Node)>,
-    key_lines: &KeyLines<'_>,
-    line: usize,
-    notes: &mut Notes,
-) -> Result<Found, ImportError> {
-    // Other apps' own shapes first: each is recognised by a key only it uses.
-    if let Some(found) = readers::interpret(&mut pairs, key_lines, line, notes)? {
-        return Ok(found);
-    }
-    if let Some(servers) = take(&mut pairs, "mcpServers") {
-        let (servers, skipped) = section(servers, "mcpServers", key_lines, line, notes)?;
-        return Ok(readers::mcp_servers(servers, skipped, notes));
-    }
-    // VS Code keeps its servers under "mcp" in settings.json and under
-    // "servers" in .vscode/mcp.json.
-    if let Some(Node::Object(mut mcp)) = take(&mut pairs, "mcp")
-        && let Some(servers) = take(&mut mcp, "servers")
-    {
-        let (servers, skipped) = section(servers, "servers", key_lines, line, notes)?;
-        return Ok(readers::vscode::servers(servers, skipped, &mcp, notes));
-    }
-    if let Some(servers @ Node::Object(_)) = take(&mut pairs, "servers") {
-        let (servers, skipped) = section(servers, "servers", key_lines, line, notes)?;
-        return Ok(readers::vscode::servers(servers, skipped, &pairs, notes));
-    }
-    if is_entry(&pairs) {
-        let entry = to_entry(pairs, None, notes);
-        let server = FoundServer {
-            name: None,
-            entry,
-            line: Some(line),
-        };
-        return Ok(found("bare-entry", vec![server]));
-    }
-    let all_objects = pairs
-        .iter()
-        .all(|(_, node)| matches!(node, Node::Object(_)));
-    let any_entry = pairs
-        .iter()
-        .any(|(_, node)| matches!(node, Node::Object(fields) if is_entry(fields)));
-    if !pairs.is_empty() && all_objects && any_entry {
-        let (servers, skipped) = named_servers(pairs, key_lines, notes)?;
-        return Ok(Found {
-            skipped,
-            ..found("named-entry", servers)
-        });
-    }
-    if pairs
-        .iter()
-        .any(|(key, _)| ENTRY_KEYS.contains(&key.as_str()))
-    {
-        return Err(ImportError::NotAServer { name: None, line });
-    }
-    Err(ImportError::Unrecognised {
-        line,
-        message: format!(
-            "The JSON on line {line} isn't a server config: it has no \"mcpServers\" section, \
-             and it isn't a server entry with \"command\" or \"url\". Copy the block that \
-             starts with \"mcpServers\" or with the server's name."
-        ),
-    })
-}
+pub(super) const ENTRY_KEYS: &[&str] = &["args", "env", "type", "headers", "cwd", "transport"];
 
 pub(super) fn found(detected: &'static str, servers: Vec<FoundServer>) -> Found {
     Found {
@@ -200,7 +136,7 @@ pub(super) fn named_servers_with(
             });
             continue;
         };
-        if let Some(error) = readers::template::name(&name, line) {
+        if let Some(error) = template::name(&name, line) {
             skipped.push(Skip {
                 name: Some(name),
                 line,

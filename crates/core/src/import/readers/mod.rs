@@ -7,20 +7,19 @@
 //!   (`context_servers`), [`opencode`] (`mcp` with `type: local|remote`), [`amp`]
 //!   (`amp.mcpServers`), and the `mcpServers` dialects of [`windsurf`] (`serverUrl`), [`gemini`]
 //!   (`httpUrl`, `url` = SSE), [`cline`] and [`cursor`];
-//! - [`codex`] (`config.toml`), [`goose`] (`config.yaml`);
-//! - command lines: [`commands`] (`codex mcp add`, `droid mcp add`, `code --add-mcp`,
-//!   `gemini mcp add`), and [`template`]s from docs, which are left out.
+//! - [`codex`] (`config.toml`), [`goose`] (`config.yaml`).
+//!
+//! The command-line readers are `add_lines` (`codex mcp add`, `droid mcp add`, `code --add-mcp`,
+//! `gemini mcp add`) next to `claude_add`; syntax templates from docs are `template`.
 
 pub(super) mod amp;
 pub(super) mod cline;
 pub(super) mod codex;
-pub(super) mod commands;
 mod common;
 pub(super) mod cursor;
 pub(super) mod gemini;
 pub(super) mod goose;
 pub(super) mod opencode;
-pub(super) mod template;
 pub(super) mod vscode;
 pub(super) mod windsurf;
 pub(super) mod zed;
@@ -32,34 +31,6 @@ use super::error::ImportError;
 use super::node::Node;
 use super::notes::Notes;
 use super::shape::{FoundServer, KeyLines, Skip};
-
-/// Words for a `detected` value: which app's shape a paste was read as.
-pub fn label(detected: &str) -> &'static str {
-    match detected {
-        "mcpServers-object" => {
-            "an mcpServers configuration (Claude Desktop, Claude Code, Cursor and others)"
-        }
-        "named-entry" => "a named server",
-        "bare-entry" => "one server without a name",
-        "claude-mcp-add" => "a \"claude mcp add\" command",
-        "command-line" => "a command line",
-        "servers-map" => "VS Code mcp.json",
-        windsurf::DETECTED => "Windsurf mcp_config.json",
-        gemini::DETECTED => "Gemini CLI settings.json",
-        cline::DETECTED => "Cline cline_mcp_settings.json",
-        cursor::DETECTED => "Cursor mcp.json",
-        zed::DETECTED => "Zed settings.json",
-        opencode::DETECTED => "OpenCode opencode.json",
-        amp::DETECTED => "Amp settings (amp.mcpServers)",
-        codex::DETECTED => "Codex config.toml",
-        goose::DETECTED => "Goose config.yaml",
-        commands::CODEX_ADD => "a \"codex mcp add\" command",
-        commands::DROID_ADD => "a \"droid mcp add\" command",
-        commands::CODE_ADD => "a \"code --add-mcp\" command",
-        commands::GEMINI_ADD => "a \"gemini mcp add\" command",
-        _ => "the snippet",
-    }
-}
 
 /// The readers recognised by a top-level key of their own; `None` when none applies.
 pub(super) fn interpret(
@@ -101,6 +72,9 @@ pub(super) fn mcp_servers(
     }
 }
 
+/// Reads one server of an `mcpServers` section in an app's dialect.
+type Adapter = fn(&mut FoundServer, &mut Notes) -> Result<(), ImportError>;
+
 /// The apps whose `mcpServers` dialect has a reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum App {
@@ -116,10 +90,7 @@ pub(super) fn adapt(
     mut found: super::shape::Found,
     notes: &mut Notes,
 ) -> super::shape::Found {
-    let (detected, one): (
-        &'static str,
-        fn(&mut FoundServer, &mut Notes) -> Result<(), ImportError>,
-    ) = match app {
+    let (detected, one): (&'static str, Adapter) = match app {
         App::Cursor => (cursor::DETECTED, cursor::adapt),
         App::Windsurf => (windsurf::DETECTED, windsurf::adapt),
         App::Gemini => (gemini::DETECTED, gemini::adapt),

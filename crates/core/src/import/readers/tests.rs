@@ -32,7 +32,7 @@ fn run(table: &[Case]) {
         .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_eq!(got.detected, c.detected, "{what}");
         assert_ne!(
-            super::label(got.detected),
+            super::super::label(got.detected),
             "the snippet",
             "{what}: no label"
         );

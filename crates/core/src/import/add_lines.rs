@@ -12,18 +12,18 @@
 
 use serde_json::{Map, Value};
 
-use super::super::claude_add::Added;
-use super::super::command::{
+use super::claude_add::Added;
+use super::command::{
     add_assignment, is_assignment, is_url, stdio_entry, url_entry, url_transport,
 };
-use super::super::error::ImportError;
-use super::super::notes::Notes;
-use super::super::shell::{Word, split_commands};
+use super::error::ImportError;
+use super::notes::Notes;
+use super::shell::{Word, split_commands};
 
-pub(in super::super) const CODEX_ADD: &str = "codex-mcp-add";
-pub(in super::super) const DROID_ADD: &str = "droid-mcp-add";
-pub(in super::super) const CODE_ADD: &str = "code-add-mcp";
-pub(in super::super) const GEMINI_ADD: &str = "gemini-mcp-add";
+pub(super) const CODEX_ADD: &str = "codex-mcp-add";
+pub(super) const DROID_ADD: &str = "droid-mcp-add";
+pub(super) const CODE_ADD: &str = "code-add-mcp";
+pub(super) const GEMINI_ADD: &str = "gemini-mcp-add";
 
 fn program(words: &[Word]) -> Option<String> {
     let first = &words.first()?.text;
@@ -36,7 +36,7 @@ fn program(words: &[Word]) -> Option<String> {
 }
 
 /// Which app's add command `words` is, as its `detected` value.
-pub(in super::super) fn kind(words: &[Word]) -> Option<&'static str> {
+pub(super) fn kind(words: &[Word]) -> Option<&'static str> {
     let p = program(words)?;
     let second = words.get(1).map(|w| w.text.as_str());
     let third = words.get(2).map(|w| w.text.as_str());
@@ -55,7 +55,7 @@ pub(in super::super) fn kind(words: &[Word]) -> Option<&'static str> {
     }
 }
 
-pub(in super::super) fn parse(
+pub(super) fn parse(
     detected: &str,
     words: &[Word],
     notes: &mut Notes,
@@ -292,7 +292,7 @@ fn code_add(words: &[Word], notes: &mut Notes) -> Result<Added, ImportError> {
             });
         }
     };
-    let parsed = super::super::json::import_json(&text, at, notes)?;
+    let parsed = super::json::import_json(&text, at, notes)?;
     let Some(server) = parsed.servers.into_iter().next() else {
         return Err(ImportError::Command {
             line,
@@ -305,9 +305,7 @@ fn code_add(words: &[Word], notes: &mut Notes) -> Result<Added, ImportError> {
     let mut entry = server.entry;
     let name = match entry.shift_remove("name") {
         Some(Value::String(n)) => n,
-        _ => server
-            .name
-            .unwrap_or_else(|| super::super::suggest_name(&entry)),
+        _ => server.name.unwrap_or_else(|| super::suggest_name(&entry)),
     };
     Ok(Added {
         name,

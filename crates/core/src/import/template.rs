@@ -3,11 +3,11 @@
 //! for the reader's own values. They are recognised and left out with a note, never imported as
 //! a server named `[options]` running `<name>`.
 
-use super::super::error::ImportError;
-use super::super::shell::Word;
+use super::error::ImportError;
+use super::shell::Word;
 
 /// `<name>`, `[options]`, `[args...]`, `...`, `<command>`: a placeholder of a usage line.
-pub(in super::super) fn is_placeholder(word: &str) -> bool {
+pub(super) fn is_placeholder(word: &str) -> bool {
     let w = word.trim();
     let wrapped = |open: char, close: char| {
         w.len() > 2
@@ -21,7 +21,7 @@ pub(in super::super) fn is_placeholder(word: &str) -> bool {
 }
 
 /// The note for a usage line, or `None` when `words` is a real command.
-pub(in super::super) fn command(words: &[Word]) -> Option<ImportError> {
+pub(super) fn command(words: &[Word]) -> Option<ImportError> {
     let line = words.first().map_or(1, |w| w.line);
     let found: Vec<&str> = words
         .iter()
@@ -45,7 +45,7 @@ pub(in super::super) fn command(words: &[Word]) -> Option<ImportError> {
 }
 
 /// The note for a server whose name is a placeholder (`"<server-name>": {…}`).
-pub(in super::super) fn name(name: &str, line: Option<usize>) -> Option<ImportError> {
+pub(super) fn name(name: &str, line: Option<usize>) -> Option<ImportError> {
     let w = name.trim();
     let placeholder =
         (w.starts_with('<') && w.ends_with('>')) || (w.starts_with('[') && w.ends_with(']'));
