@@ -248,6 +248,16 @@ pub fn read(file: &AppFile) -> Found {
     }
 }
 
+/// Every other app's files that exist here (user files, and `project`'s), read.
+pub fn scan(host: &Host, project: Option<&str>, fs: &dyn Probe) -> Vec<Found> {
+    App::ALL
+        .into_iter()
+        .flat_map(|app| files(app, host, project, fs))
+        .filter(|f| f.exists)
+        .map(|f| read(&f))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

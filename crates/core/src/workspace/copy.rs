@@ -60,8 +60,7 @@ impl Workspace {
                 to.describe()
             )));
         }
-        let mut listing = self.read_source(from);
-        self.mask(std::slice::from_mut(&mut listing));
+        let listing = self.read_source(from);
         if listing.error.is_some() {
             return Err(self.reload_error(&from.path));
         }
@@ -136,6 +135,26 @@ impl Workspace {
         };
         notes.extend(outcome.notes.clone());
         Ok(report(outcome.written, outcome.backup.map(|b| b.id), notes))
+    }
+
+    /// Server `name` of `source` as the snippet another app expects (from the masked entry:
+    /// keychain values become the other app's own way of getting them, never the value).
+    pub fn export_server(
+        &self,
+        source: &Source,
+        name: &str,
+        shape: crate::export::Shape,
+    ) -> Result<crate::export::Exported> {
+        let listing = self.read_source(source);
+        let entry = listing
+            .servers
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| Error::ServerNotFound {
+                path: source.path.clone(),
+                name: name.to_owned(),
+            })?;
+        Ok(crate::export::export(name, &entry.raw, shape))
     }
 
     /// The entry with Claude Code's `${VAR}` values written out where the target does not
