@@ -30,7 +30,7 @@ pub fn export_all(cfg: &Config) {
     one::<core::workspace::keychain::SetReport>(cfg);
     one::<core::workspace::keychain::RemoveReport>(cfg);
     one::<core::workspace::migrate::Moved>(cfg);
-    one::<core::elsewhere::Found>(cfg);
+    one::<core::elsewhere::FoundFile>(cfg);
     one::<core::import::Reading>(cfg);
     one::<core::workspace::copy::CopyReport>(cfg);
     one::<core::export::Exported>(cfg);

@@ -204,7 +204,7 @@ pub fn files(app: App, host: &Host, project: Option<&str>, fs: &dyn Probe) -> Ve
 /// written, and its bytes and modification time stay as they were).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Found {
+pub struct FoundFile {
     pub file: AppFile,
     pub reading: Option<Reading>,
     /// Why the file could not be read, in plain words.
@@ -212,8 +212,8 @@ pub struct Found {
 }
 
 /// Read `file` with the app's own reader. A file without servers gives an empty reading.
-pub fn read(file: &AppFile) -> Found {
-    let fail = |problem: String| Found {
+pub fn read(file: &AppFile) -> FoundFile {
+    let fail = |problem: String| FoundFile {
         file: file.clone(),
         reading: None,
         problem: Some(problem),
@@ -221,7 +221,7 @@ pub fn read(file: &AppFile) -> Found {
     let bytes = match crate::fsio::read(Path::new(&file.path)) {
         Ok(Some(snap)) => snap.bytes,
         Ok(None) => {
-            return Found {
+            return FoundFile {
                 file: file.clone(),
                 reading: None,
                 problem: None,
@@ -231,7 +231,7 @@ pub fn read(file: &AppFile) -> Found {
     };
     let text = String::from_utf8_lossy(&bytes);
     match import::read_app_file(file.app.dialect(), &text) {
-        Ok(reading) => Found {
+        Ok(reading) => FoundFile {
             file: file.clone(),
             reading: Some(reading),
             problem: None,
@@ -239,7 +239,7 @@ pub fn read(file: &AppFile) -> Found {
         // A settings file without any servers is not a problem.
         Err(
             ImportError::Unrecognised { .. } | ImportError::Empty | ImportError::NoServers { .. },
-        ) => Found {
+        ) => FoundFile {
             file: file.clone(),
             reading: None,
             problem: None,
@@ -249,7 +249,7 @@ pub fn read(file: &AppFile) -> Found {
 }
 
 /// Every other app's files that exist here (user files, and `project`'s), read.
-pub fn scan(host: &Host, project: Option<&str>, fs: &dyn Probe) -> Vec<Found> {
+pub fn scan(host: &Host, project: Option<&str>, fs: &dyn Probe) -> Vec<FoundFile> {
     App::ALL
         .into_iter()
         .flat_map(|app| files(app, host, project, fs))

@@ -7,7 +7,7 @@ import type { BackupMeta } from "./bindings/BackupMeta";
 import type { CatalogEntry } from "./bindings/CatalogEntry";
 import type { CopyReport } from "./bindings/CopyReport";
 import type { Exported } from "./bindings/Exported";
-import type { Found } from "./bindings/Found";
+import type { FoundFile } from "./bindings/FoundFile";
 import type { Reading } from "./bindings/Reading";
 import type { Shape } from "./bindings/Shape";
 import type { Client } from "./bindings/Client";
@@ -97,7 +97,7 @@ export const api = {
   secretRemove: (name: string) => invoke<RemoveReport>("secret_remove", { name }),
 
   /** Other apps' MCP files on this machine and their servers (read only). */
-  elsewhere: () => invoke<Found[]>("elsewhere"),
+  elsewhere: () => invoke<FoundFile[]>("elsewhere"),
   /** A paste, each server judged on its own (nothing is saved). */
   importRead: (text: string) => invoke<Reading>("import_read", { text }),
   /** Copy a server to another client's file, rewritten for it (checked by the doctor first). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Found } from "../bindings/Found";
+import type { FoundFile as Found } from "../bindings/FoundFile";
 import type { Question } from "../bindings/Question";
 import { byApp, foundLine, openQuestions, secretSlots } from "./elsewhere";
 

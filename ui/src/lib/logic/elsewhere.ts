@@ -2,7 +2,7 @@
 // have filled in (questions) that a Claude client needs answered.
 import type { App } from "../bindings/App";
 import type { Client } from "../bindings/Client";
-import type { Found } from "../bindings/Found";
+import type { FoundFile as Found } from "../bindings/FoundFile";
 import type { Offered } from "../bindings/Offered";
 import type { Question } from "../bindings/Question";
 import type { Skipped } from "../bindings/Skipped";
