@@ -35,4 +35,8 @@ pub fn export_all(cfg: &Config) {
     one::<core::policy::Policy>(cfg);
     one::<core::workspace::RawProblem>(cfg);
     one::<core::workspace::ApproveReport>(cfg);
+    one::<core::elsewhere::FoundFile>(cfg);
+    one::<core::import::Reading>(cfg);
+    one::<core::workspace::copy::CopyReport>(cfg);
+    one::<core::export::Exported>(cfg);
 }

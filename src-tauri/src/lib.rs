@@ -62,6 +62,10 @@ pub fn run() {
             commands::secrets::secret_mark,
             commands::secrets::secret_reveal,
             commands::secrets::secret_remove,
+            commands::elsewhere::elsewhere,
+            commands::elsewhere::import_read,
+            commands::elsewhere::copy_server,
+            commands::elsewhere::export_server,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

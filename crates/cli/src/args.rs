@@ -63,6 +63,18 @@ pub enum OsArg {
     Linux,
 }
 
+/// Another app whose MCP files `import --from` reads.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppArg {
+    Cursor,
+    Vscode,
+    Windsurf,
+    Gemini,
+    Codex,
+    Zed,
+    Cline,
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportArg {
     Stdio,
@@ -149,6 +161,10 @@ pub enum Command {
     /// Approve project (.mcp.json) servers for Claude Code, as its own "Use this MCP server"
     /// records it: `mcpconf approve NAME [--project DIR]` or `mcpconf approve --all`.
     Approve(ApproveArgs),
+    /// Copy a server between Claude Desktop and Claude Code, rewritten for the target.
+    Copy(CopyArgs),
+    /// Print a server as the snippet another app expects (never with a secret in it).
+    Export(ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -167,6 +183,52 @@ pub struct ApproveArgs {
     /// (Claude Code uses approvals only in trusted folders).
     #[arg(long)]
     pub trust: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CopyArgs {
+    pub name: String,
+    /// The client to copy to.
+    #[arg(long, value_enum)]
+    pub to: ClientArg,
+    /// The scope in Claude Code to copy to (default: local).
+    #[arg(short = 's', long, value_enum)]
+    pub scope: Option<ScopeArg>,
+    /// The project folder for local and project scope (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// The scope the server is in now, when it is in several (Claude Code).
+    #[arg(long, value_enum, value_name = "SCOPE")]
+    pub from_scope: Option<ScopeArg>,
+    /// Name of the copy (default: the same name).
+    #[arg(long, value_name = "NEW_NAME")]
+    pub name_as: Option<String>,
+    /// Show the copy; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the copy even when the doctor finds an error in it.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    pub name: String,
+    /// The app the snippet is for.
+    #[arg(long = "as", value_enum, value_name = "APP")]
+    pub shape: ShapeArg,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeArg {
+    ClaudeDesktop,
+    ClaudeAdd,
+    Vscode,
+    Cursor,
+    Windsurf,
+    Codex,
 }
 
 #[derive(Subcommand, Debug)]
@@ -303,6 +365,9 @@ pub struct TestArgs {
 pub struct ImportArgs {
     /// File holding the snippet; `-` or nothing reads standard input.
     pub file: Option<PathBuf>,
+    /// Bring the servers over from another app's own files (read only; never written).
+    #[arg(long, value_enum, conflicts_with = "file")]
+    pub from: Option<AppArg>,
     #[command(flatten)]
     pub target: Target,
     /// Name for a snippet that does not name its server.

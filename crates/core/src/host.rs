@@ -60,6 +60,8 @@ pub const PATH_VARS: &[&str] = &[
     "XDG_STATE_HOME",
     "CLAUDE_CONFIG_DIR",
     "MCPCONF_DATA_DIR",
+    // Where Codex keeps config.toml (read by `import --from codex`).
+    "CODEX_HOME",
 ];
 
 impl Host {

@@ -154,6 +154,8 @@ impl Sandbox {
             .env("XDG_CACHE_HOME", home.join(".cache"))
             .env("MCPCONF_DATA_DIR", self.data())
             .env_remove("CLAUDE_CONFIG_DIR")
+            // Other apps' folders (`import --from codex`) stay inside the sandbox too.
+            .env_remove("CODEX_HOME")
             .env_remove("APPDATA")
             .env_remove("LOCALAPPDATA")
             .current_dir(self.work());

@@ -79,6 +79,10 @@ pub async fn save_form(
 pub struct NamedEntry {
     pub name: String,
     pub entry: Value,
+    /// Answers to the entry's questions (values another app fills in, by question id).
+    #[serde(default)]
+    #[ts(optional)]
+    pub answers: Option<std::collections::BTreeMap<String, String>>,
 }
 
 /// Add ready-made entries (from a pasted snippet or the catalog) in one save.
@@ -94,15 +98,39 @@ pub async fn add_servers(
             .into_iter()
             .map(|s| {
                 let fitted = match s.entry.as_object() {
-                    Some(m) => mcpconf_core::model::fit_pasted(m, src.dialect()),
+                    Some(m) => {
+                        let m = answered(m, s.answers.as_ref(), &src, &ws.host().home, &s.name)?;
+                        mcpconf_core::model::fit_pasted(&m, src.dialect())
+                    }
                     None => s.entry,
                 };
-                (s.name, fitted)
+                Ok((s.name, fitted))
             })
-            .collect();
+            .collect::<IpcResult<_>>()?;
         Ok(ws.add_all(&src, &list)?)
     })
     .await
+}
+
+/// The entry with the answers written in (Claude Code keeps its own `${VAR}`).
+fn answered(
+    m: &serde_json::Map<String, Value>,
+    answers: Option<&std::collections::BTreeMap<String, String>>,
+    src: &mcpconf_core::workspace::Source,
+    home: &str,
+    name: &str,
+) -> IpcResult<serde_json::Map<String, Value>> {
+    use mcpconf_core::import::refs::{Target, answer};
+    let Some(answers) = answers else {
+        return Ok(m.clone());
+    };
+    let target = match src.client {
+        mcpconf_core::discovery::Client::ClaudeDesktop => Target::Desktop,
+        mcpconf_core::discovery::Client::ClaudeCode => Target::ClaudeCode,
+    };
+    answer(m, target, home, answers).map_err(|missing| {
+        IpcError::input(format!("\"{name}\" still needs: {}.", missing.join(", ")))
+    })
 }
 
 #[tauri::command]

@@ -6,6 +6,11 @@ import { open } from "@tauri-apps/plugin-dialog";
 import type { ApproveReport } from "./bindings/ApproveReport";
 import type { BackupMeta } from "./bindings/BackupMeta";
 import type { CatalogEntry } from "./bindings/CatalogEntry";
+import type { CopyReport } from "./bindings/CopyReport";
+import type { Exported } from "./bindings/Exported";
+import type { FoundFile } from "./bindings/FoundFile";
+import type { Reading } from "./bindings/Reading";
+import type { Shape } from "./bindings/Shape";
 import type { Client } from "./bindings/Client";
 import type { FileDiff } from "./bindings/FileDiff";
 import type { FilesChanged } from "./bindings/FilesChanged";
@@ -106,6 +111,15 @@ export const api = {
     invoke<Moved>("secret_mark", { source, server, slot, name }),
   secretReveal: (name: string) => invoke<string>("secret_reveal", { name }),
   secretRemove: (name: string) => invoke<RemoveReport>("secret_remove", { name }),
+
+  /** Other apps' MCP files on this machine and their servers (read only). */
+  elsewhere: () => invoke<FoundFile[]>("elsewhere"),
+  /** A paste, each server judged on its own (nothing is saved). */
+  importRead: (text: string) => invoke<Reading>("import_read", { text }),
+  /** Copy a server to another client's file, rewritten for it (checked by the doctor first). */
+  copyServer: (source: SourceRef, name: string, to: SourceRef) => invoke<CopyReport>("copy_server", { source, name, to }),
+  /** A server as the snippet another app expects (never with a secret in it). */
+  exportServer: (source: SourceRef, name: string, shape: Shape) => invoke<Exported>("export_server", { source, name, shape }),
 
   /** Pick folders or files (the system dialog; nothing else of the file system is exposed). */
   pick: async (opts: { directory: boolean; multiple: boolean; title: string }): Promise<string[]> => {

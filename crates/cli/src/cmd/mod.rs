@@ -2,8 +2,10 @@
 
 mod approve;
 mod backup;
+mod copy;
 mod doctor;
 mod exec;
+mod export;
 mod import;
 mod list;
 pub mod secret;
@@ -97,6 +99,8 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Secret { action } => secret::run(&ws, &g, action),
         Command::Exec(a) => exec::run(a),
         Command::Approve(a) => approve::run(&ws, &g, a),
+        Command::Copy(a) => copy::run(&ws, &g, a),
+        Command::Export(a) => export::run(&ws, &g, &a),
     }
 }
 

@@ -19,6 +19,7 @@
 
 mod approval;
 mod doctor;
+pub mod copy;
 mod files;
 pub mod fixes;
 pub mod form;
