@@ -13,8 +13,10 @@
 //! - `files`: the raw view, backups, restore, undo, repair;
 //! - `fixes`: the doctor's fixes, one and all;
 //! - `keychain`, `migrate`: secrets set, bound, listed, removed, and moved out of files;
-//! - `probe`: what a test launch of listed servers needs, and scrubbing its results.
+//! - `probe`: what a test launch of listed servers needs, and scrubbing its results;
+//! - `catalog`: adding a server from the catalog (secrets to the keychain first).
 
+pub mod catalog;
 mod files;
 pub mod fixes;
 pub mod keychain;
