@@ -1,6 +1,7 @@
 //! One module per command family; each is a few lines over the core.
 
 mod backup;
+mod catalog;
 mod doctor;
 mod exec;
 mod import;
@@ -72,6 +73,7 @@ pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::List => list::run(&ws, &g),
         Command::Show { name, target } => server::show(&ws, &g, &target, &name),
+        Command::Add(a) if a.registry.from_registry.is_some() => catalog::add(&ws, &g, a),
         Command::Add(a) => server::add(&ws, &g, a),
         Command::Edit(a) => server::edit(&ws, &g, a),
         Command::Duplicate {
@@ -94,6 +96,7 @@ pub fn run(cli: Cli) -> CmdResult {
         } => doctor::fix(&ws, &g, server.as_deref(), all, dry_run, target_os),
         Command::Secret { action } => secret::run(&ws, &g, action),
         Command::Exec(a) => exec::run(a),
+        Command::Search(a) => catalog::search(&ws, &g, &a),
     }
 }
 

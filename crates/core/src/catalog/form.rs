@@ -71,6 +71,7 @@ pub struct Field {
 pub struct Form {
     /// The registry name of the server.
     pub server: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub option: RunOption,
     pub fields: Vec<Field>,
     /// Why this way cannot be set up here (a secret on the command line, a bundle), if so.

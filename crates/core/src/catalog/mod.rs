@@ -335,7 +335,7 @@ impl Catalog {
 }
 
 /// Run a catalog future to completion on a runtime of its own (the command line).
-pub fn block_on<T>(f: impl std::future::Future<Output = T>) -> Result<T> {
+pub fn block_on<T>(f: impl std::future::Future<Output = Result<T>>) -> Result<T> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -343,5 +343,5 @@ pub fn block_on<T>(f: impl std::future::Future<Output = T>) -> Result<T> {
             url: String::new(),
             reason: format!("the network runtime could not start ({e})"),
         })?;
-    Ok(rt.block_on(f))
+    rt.block_on(f)
 }

@@ -217,12 +217,25 @@ pub struct PageMeta {
 }
 
 /// Which way of running a server: a package or a remote, by its index in the `server.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "kind", content = "index")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+/// Written as its [`RunOption::id`] (`"package:0"`), everywhere: JSON, IPC, `--way`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RunOption {
     Package(usize),
     Remote(usize),
+}
+
+impl Serialize for RunOption {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for RunOption {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        RunOption::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("not a way to run: {s}")))
+    }
 }
 
 impl RunOption {
@@ -368,6 +381,9 @@ mod tests {
     fn options_have_stable_ids() {
         for o in [RunOption::Package(2), RunOption::Remote(0)] {
             assert_eq!(RunOption::parse(&o.id()), Some(o));
+            let v = serde_json::to_value(o).unwrap();
+            assert_eq!(v, json!(o.id()));
+            assert_eq!(serde_json::from_value::<RunOption>(v).unwrap(), o);
         }
         assert_eq!(RunOption::parse("pkg:1"), None);
     }

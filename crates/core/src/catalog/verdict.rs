@@ -57,6 +57,7 @@ pub struct AppVerdict {
     pub fit: Fit,
     pub message: String,
     /// The way of running this client gets (`None`: there is none).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub option: Option<RunOption>,
 }
 

@@ -45,6 +45,7 @@ pub fn hit(l: &Listed, tools: &dyn Tools) -> Hit {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct WayToRun {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub option: RunOption,
     /// "npm package @jane/weather 1.2.0", "On the web: https://…".
     pub label: String,
