@@ -115,18 +115,35 @@ fn a_missing_required_value_is_named_and_nothing_is_written() {
     let out = run(
         &sb,
         &reg.url(),
-        &["add", "every", "--scope", "user", "--from-registry", "io.github.mcpconf-test/every-input",
-          "--var", "colour=blue"],
+        &[
+            "add",
+            "every",
+            "--scope",
+            "user",
+            "--from-registry",
+            "io.github.mcpconf-test/every-input",
+            "--var",
+            "colour=blue",
+        ],
         "",
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("colour") && stderr(&out).contains("EVERY_REGION"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("colour") && stderr(&out).contains("EVERY_REGION"),
+        "{}",
+        stderr(&out)
+    );
     // Deprecated and unknown servers are refused with the reason.
     for (server, says) in [
         ("io.github.mcpconf-test/every-input-old", "deprecated"),
         ("io.github.nobody/nothing", "mcpconf search"),
     ] {
-        let out = run(&sb, &reg.url(), &["add", "x", "--scope", "user", "--from-registry", server], "");
+        let out = run(
+            &sb,
+            &reg.url(),
+            &["add", "x", "--scope", "user", "--from-registry", server],
+            "",
+        );
         assert_eq!(out.status.code(), Some(2));
         assert!(stderr(&out).contains(says), "{}", stderr(&out));
     }
@@ -140,13 +157,26 @@ fn a_secret_on_the_command_line_is_refused_without_echoing_it() {
     let out = run(
         &sb,
         &reg.url(),
-        &["add", "every", "--scope", "user", "--from-registry", "io.github.mcpconf-test/every-input",
-          "--var", "EVERY_API_KEY=ek-live-visible-in-ps", "--var", "folder=/tmp"],
+        &[
+            "add",
+            "every",
+            "--scope",
+            "user",
+            "--from-registry",
+            "io.github.mcpconf-test/every-input",
+            "--var",
+            "EVERY_API_KEY=ek-live-visible-in-ps",
+            "--var",
+            "folder=/tmp",
+        ],
         "",
     );
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("EVERY_API_KEY") && err.contains("never taken from the command line"), "{err}");
+    assert!(
+        err.contains("EVERY_API_KEY") && err.contains("never taken from the command line"),
+        "{err}"
+    );
     assert!(!err.contains("visible-in-ps") && !stdout(&out).contains("visible-in-ps"));
     assert!(!sb.claude_json().exists());
 }
@@ -156,11 +186,25 @@ fn from_registry_keeps_add_strict_about_options() {
     let sb = Sandbox::new();
     let reg = FakeRegistry::standard();
     let server = "io.github.mcpconf-test/py-clock";
-    let out = run(&sb, &reg.url(), &["add", "x", "--from-registry", server, "--enviroment", "A=B"], "");
+    let out = run(
+        &sb,
+        &reg.url(),
+        &["add", "x", "--from-registry", server, "--enviroment", "A=B"],
+        "",
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--enviroment"), "{}", stderr(&out));
-    let out = run(&sb, &reg.url(), &["add", "x", "--from-registry", server, "npx", "-y", "foo"], "");
-    assert_eq!(out.status.code(), Some(2), "a command and --from-registry do not go together");
+    let out = run(
+        &sb,
+        &reg.url(),
+        &["add", "x", "--from-registry", server, "npx", "-y", "foo"],
+        "",
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a command and --from-registry do not go together"
+    );
     let out = run(&sb, &reg.url(), &["add", "x", "--var", "A=B", "npx"], "");
     assert_eq!(out.status.code(), Some(2), "--var needs --from-registry");
     assert!(!sb.claude_json().exists());
@@ -178,7 +222,10 @@ fn a_package_is_written_per_client_with_the_full_path_of_its_runtime() {
     }]);
     let reg = FakeRegistry::start(vec![docs::item(doc, "active")]);
     let server = "io.github.mcpconf-test/node-memory";
-    sb.write("home/.config/Claude/claude_desktop_config.json", "{\"mcpServers\": {}}\n");
+    sb.write(
+        "home/.config/Claude/claude_desktop_config.json",
+        "{\"mcpServers\": {}}\n",
+    );
     let memory = sb.home().join("memory.json");
     let m = memory.to_str().unwrap();
     let var = format!("MEMORY_FILE_PATH={m}");
@@ -186,8 +233,20 @@ fn a_package_is_written_per_client_with_the_full_path_of_its_runtime() {
         let out = run(
             &sb,
             &reg.url(),
-            &["--json", "add", "mem", "--client", client, "--scope", "user", "--from-registry", server,
-              "--var", &var, "--no-test"],
+            &[
+                "--json",
+                "add",
+                "mem",
+                "--client",
+                client,
+                "--scope",
+                "user",
+                "--from-registry",
+                server,
+                "--var",
+                &var,
+                "--no-test",
+            ],
             "",
         );
         assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
@@ -195,13 +254,23 @@ fn a_package_is_written_per_client_with_the_full_path_of_its_runtime() {
         assert_eq!(report["way"], "package:0");
         assert!(report["test"].is_null());
     }
-    let code: Value = serde_json::from_str(&std::fs::read_to_string(sb.claude_json()).unwrap()).unwrap();
+    let code: Value =
+        serde_json::from_str(&std::fs::read_to_string(sb.claude_json()).unwrap()).unwrap();
     let desk: Value =
         serde_json::from_str(&std::fs::read_to_string(sb.desktop_config()).unwrap()).unwrap();
-    for (entry, has_type) in [(&code["mcpServers"]["mem"], true), (&desk["mcpServers"]["mem"], false)] {
+    for (entry, has_type) in [
+        (&code["mcpServers"]["mem"], true),
+        (&desk["mcpServers"]["mem"], false),
+    ] {
         let command = entry["command"].as_str().unwrap();
-        assert!(command.starts_with('/') && command.ends_with("/npx"), "full path: {entry}");
-        assert_eq!(entry["args"], json!(["-y", "@modelcontextprotocol/server-memory@2026.8.31"]));
+        assert!(
+            command.starts_with('/') && command.ends_with("/npx"),
+            "full path: {entry}"
+        );
+        assert_eq!(
+            entry["args"],
+            json!(["-y", "@modelcontextprotocol/server-memory@2026.8.31"])
+        );
         assert_eq!(entry["env"]["MEMORY_FILE_PATH"], m);
         assert_eq!(entry.get("type").is_some(), has_type, "{entry}");
     }
@@ -228,15 +297,25 @@ fn a_remote_server_is_added_for_claude_code_and_tested_at_once() {
     let out = run(
         &sb,
         &reg.url(),
-        &["--json", "add", "local", "--scope", "user", "--from-registry",
-          "io.github.mcpconf-test/local-remote", "--var", &var],
+        &[
+            "--json",
+            "add",
+            "local",
+            "--scope",
+            "user",
+            "--from-registry",
+            "io.github.mcpconf-test/local-remote",
+            "--var",
+            &var,
+        ],
         "",
     );
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
     let report = json(&out);
     assert_eq!(report["test"]["status"], "ok", "{report:#}");
     assert!(!report["test"]["tools"].as_array().unwrap().is_empty());
-    let state: Value = serde_json::from_str(&std::fs::read_to_string(sb.claude_json()).unwrap()).unwrap();
+    let state: Value =
+        serde_json::from_str(&std::fs::read_to_string(sb.claude_json()).unwrap()).unwrap();
     assert_eq!(
         state["mcpServers"]["local"],
         json!({"type": "http", "url": format!("{base}/mcp")})

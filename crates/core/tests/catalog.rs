@@ -6,7 +6,7 @@
 
 use mcpconf_core::ErrorCode;
 use mcpconf_core::catalog::verdict::Unknown;
-use mcpconf_core::catalog::{Catalog, Origin, block_on};
+use mcpconf_core::catalog::{Catalog, ResultsFrom, block_on};
 use mcpconf_testkit::registry::{self as docs, FakeRegistry};
 
 fn names(r: &mcpconf_core::catalog::SearchResult) -> Vec<&str> {
@@ -28,14 +28,17 @@ fn the_catalog_pages_through_hides_what_it_must_and_works_from_its_cache_offline
 
     // Never read: the built-in servers, and it says so.
     let first = cat.search("", &Unknown);
-    assert_eq!(first.from, Origin::Curated);
+    assert_eq!(first.from, ResultsFrom::Curated);
     assert!(first.stale && !first.complete);
     assert!(first.note.as_deref().unwrap().contains("not been reached"));
     assert!(names(&first).contains(&"io.github.modelcontextprotocol/filesystem"));
 
     // Every page, following nextCursor.
     let n = block_on(cat.refresh()).unwrap();
-    assert_eq!(n, 247, "7 documents (the older version is not the latest) + 240 filler");
+    assert_eq!(
+        n, 247,
+        "7 documents (the older version is not the latest) + 240 filler"
+    );
     let pages = list_requests(&reg);
     assert_eq!(pages.len(), 3, "{pages:#?}");
     assert!(pages.iter().all(|p| p.contains("version=latest")));
@@ -43,7 +46,7 @@ fn the_catalog_pages_through_hides_what_it_must_and_works_from_its_cache_offline
     assert!(cat.cache_path().exists());
 
     let r = cat.search("every input", &Unknown);
-    assert_eq!(r.from, Origin::Cache);
+    assert_eq!(r.from, ResultsFrom::Cache);
     assert!(r.complete && !r.stale && r.note.is_none());
     assert_eq!(names(&r), ["io.github.mcpconf-test/every-input"]);
     assert_eq!(r.servers[0].version, "1.4.0");
@@ -69,14 +72,20 @@ fn the_catalog_pages_through_hides_what_it_must_and_works_from_its_cache_offline
     ] {
         let e = block_on(cat.server(name)).unwrap_err();
         assert!(e.to_string().contains(says), "{e}");
-        assert!(e.to_string().contains("Use io.github.mcpconf-test/every-input instead"));
+        assert!(
+            e.to_string()
+                .contains("Use io.github.mcpconf-test/every-input instead")
+        );
     }
     let e = block_on(cat.server("io.github.nobody/nothing")).unwrap_err();
     assert!(e.to_string().contains("mcpconf search"), "{e}");
 
     // The icon comes back as a data URL; an address no server names is never fetched.
     let icon = block_on(async { Ok(cat.icon(&reg.icon_url()).await) }).unwrap();
-    assert!(icon.unwrap().starts_with("data:image/png;base64,iVBORw0KGgo"));
+    assert!(
+        icon.unwrap()
+            .starts_with("data:image/png;base64,iVBORw0KGgo")
+    );
     let other = block_on(async { Ok(cat.icon("http://127.0.0.1:9/x.png").await) }).unwrap();
     assert_eq!(other, None);
 
@@ -113,10 +122,17 @@ fn before_the_whole_registry_is_read_a_search_asks_it_directly() {
     let r = cat.search("remote", &Unknown);
     assert_eq!(names(&r), ["com.example/remote-notes"]);
     assert!(!r.complete && r.stale);
-    assert!(r.note.as_deref().unwrap().contains("Only part"), "{:?}", r.note);
+    assert!(
+        r.note.as_deref().unwrap().contains("Only part"),
+        "{:?}",
+        r.note
+    );
     // A second catalog (another process) reads the same copy.
     let again = Catalog::at(&reg.url(), dir.path().join("cache")).unwrap();
-    assert_eq!(names(&again.search("notes", &Unknown)), ["com.example/remote-notes"]);
+    assert_eq!(
+        names(&again.search("notes", &Unknown)),
+        ["com.example/remote-notes"]
+    );
 }
 
 #[test]

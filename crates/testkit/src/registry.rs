@@ -17,7 +17,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-pub const SCHEMA: &str = "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
+pub const SCHEMA: &str =
+    "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json";
 const OFFICIAL: &str = "io.modelcontextprotocol.registry/official";
 
 /// A `{server, _meta}` list item with the registry's status.
@@ -245,12 +246,13 @@ impl FakeRegistry {
         let icon = format!("http://{addr}/icons/every.png");
         let items = items
             .into_iter()
-            .map(|v| {
-                serde_json::from_str(&v.to_string().replace("ICON_URL", &icon)).unwrap()
-            })
+            .map(|v| serde_json::from_str(&v.to_string().replace("ICON_URL", &icon)).unwrap())
             .collect();
         let mut files = BTreeMap::new();
-        files.insert("/icons/every.png".into(), ("image/png".into(), PNG.to_vec()));
+        files.insert(
+            "/icons/every.png".into(),
+            ("image/png".into(), PNG.to_vec()),
+        );
         let state = Arc::new(Mutex::new(State {
             items,
             files,
@@ -437,8 +439,18 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
             .cloned();
         drop(st);
         return match found {
-            Some(it) => respond(&mut stream, "200 OK", "application/json", it.to_string().as_bytes()),
-            None => respond(&mut stream, "404 Not Found", "application/json", br#"{"title":"Not Found","status":404}"#),
+            Some(it) => respond(
+                &mut stream,
+                "200 OK",
+                "application/json",
+                it.to_string().as_bytes(),
+            ),
+            None => respond(
+                &mut stream,
+                "404 Not Found",
+                "application/json",
+                br#"{"title":"Not Found","status":404}"#,
+            ),
         };
     }
     drop(st);

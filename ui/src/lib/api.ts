@@ -4,8 +4,9 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { BackupMeta } from "./bindings/BackupMeta";
-import type { CatalogEntry } from "./bindings/CatalogEntry";
+import type { CatalogAdded } from "./bindings/CatalogAdded";
 import type { Client } from "./bindings/Client";
+import type { Details } from "./bindings/Details";
 import type { FileDiff } from "./bindings/FileDiff";
 import type { FilesChanged } from "./bindings/FilesChanged";
 import type { FixReport } from "./bindings/FixReport";
@@ -20,6 +21,7 @@ import type { RawFile } from "./bindings/RawFile";
 import type { RemoveReport } from "./bindings/RemoveReport";
 import type { Resolution } from "./bindings/Resolution";
 import type { SaveOutcome } from "./bindings/SaveOutcome";
+import type { SearchResult } from "./bindings/SearchResult";
 import type { SecretList } from "./bindings/SecretList";
 import type { ServerLog } from "./bindings/ServerLog";
 import type { ServerRef } from "./bindings/ServerRef";
@@ -47,9 +49,6 @@ export const api = {
   overview: () => invoke<Overview>("overview"),
   /** The first overview is on screen (the startup benchmark measures up to here; else a no-op). */
   uiReady: () => invoke<void>("ui_ready"),
-  catalog: () => invoke<CatalogEntry[]>("catalog"),
-  catalogBuild: (id: string, answers: Record<string, string>, client: Client) =>
-    invoke<JsonValue>("catalog_build", { id, answers, client }),
   resolveCommand: (command: string, client: Client) =>
     invoke<Resolution | null>("resolve_command", { command, client }),
 
@@ -90,6 +89,19 @@ export const api = {
     invoke<Moved>("secret_mark", { source, server, slot, name }),
   secretReveal: (name: string) => invoke<string>("secret_reveal", { name }),
   secretRemove: (name: string) => invoke<RemoveReport>("secret_remove", { name }),
+
+  /** Search the catalog's copy on disk (fast: every keystroke). */
+  catalogSearch: (query: string) => invoke<SearchResult>("catalog_search", { query }),
+  /** Ask the registry about `query`; a newer call cancels this one. `true`: search again. */
+  catalogLookup: (query: string) => invoke<boolean>("catalog_lookup", { query }),
+  /** Read the whole registry into the copy (slow; in the background). */
+  catalogRefresh: () => invoke<number>("catalog_refresh"),
+  catalogDetails: (name: string) => invoke<Details>("catalog_details", { name }),
+  /** A server's icon as a data: URL (`null`: show initials). */
+  catalogIcon: (src: string) => invoke<string | null>("catalog_icon", { src }),
+  /** Add a catalog server; its secret answers go to the keychain, never into the page again. */
+  catalogAdd: (source: SourceRef, name: string, server: string, option: string, answers: Record<string, string[]>) =>
+    invoke<CatalogAdded>("catalog_add", { source, name, server, option, answers }),
 
   /** Pick folders or files (the system dialog; nothing else of the file system is exposed). */
   pick: async (opts: { directory: boolean; multiple: boolean; title: string }): Promise<string[]> => {

@@ -47,8 +47,8 @@ pub fn search(ws: &Workspace, g: &Global, a: &SearchArgs) -> CmdResult {
     let mut r = cat.search(&text, &doctor);
     if let Some(why) = offline {
         let from = match r.from {
-            catalog::Origin::Cache => "from the copy kept on this computer",
-            catalog::Origin::Curated => "from the few servers built into this tool",
+            catalog::ResultsFrom::Cache => "from the copy kept on this computer",
+            catalog::ResultsFrom::Curated => "from the few servers built into this tool",
         };
         r.note = Some(format!("{why} These results are {from}."));
     }
@@ -78,7 +78,10 @@ fn print_search(r: &SearchResult) {
     outln!();
     let shown = r.servers.len();
     if r.total > shown {
-        outln!("{shown} of {} servers shown; add words to narrow it down.", r.total);
+        outln!(
+            "{shown} of {} servers shown; add words to narrow it down.",
+            r.total
+        );
     }
     outln!("Add one with: mcpconf add NAME --from-registry SERVER_NAME");
 }
@@ -154,9 +157,9 @@ fn answers(form: &Form, vars: &[String], title: &str) -> Result<Answers, CliErro
     let terminal = std::io::stdin().is_terminal();
     if !terminal {
         let mut text = String::new();
-        std::io::stdin().read_to_string(&mut text).map_err(|e| {
-            CliError::Usage(format!("could not read standard input: {e}"))
-        })?;
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| CliError::Usage(format!("could not read standard input: {e}")))?;
         for (k, vals) in parse_lines(&text)? {
             let f = field(&k).ok_or_else(|| unknown(&k))?;
             // `--var` wins over a line for the same plain value.
@@ -173,11 +176,8 @@ fn answers(form: &Form, vars: &[String], title: &str) -> Result<Answers, CliErro
                 format!(" ({})", f.help)
             };
             let optional = if f.required { "" } else { ", optional" };
-            let v = rpassword::prompt_password(format!(
-                "{}{about}{optional}, not shown: ",
-                f.key
-            ))
-            .map_err(|e| CliError::Usage(format!("could not read {}: {e}", f.key)))?;
+            let v = rpassword::prompt_password(format!("{}{about}{optional}, not shown: ", f.key))
+                .map_err(|e| CliError::Usage(format!("could not read {}: {e}", f.key)))?;
             out.insert(f.key.clone(), vec![v]);
         }
     }
@@ -212,7 +212,9 @@ pub fn add(ws: &Workspace, g: &Global, a: AddArgs) -> CmdResult {
                 })?;
             o
         }
-        None => mine.option.ok_or_else(|| CliError::Usage(mine.message.clone()))?,
+        None => mine
+            .option
+            .ok_or_else(|| CliError::Usage(mine.message.clone()))?,
     };
     let form = catalog::form(doc, option);
     if let Some(why) = &form.blocked {
@@ -294,7 +296,11 @@ pub fn add(ws: &Workspace, g: &Global, a: AddArgs) -> CmdResult {
                 Status::Error => "does not start".to_owned(),
             };
             outln!("Tested: \"{}\" {words}.", a.name);
-            for f in t.findings.iter().filter(|f| f.severity > mcpconf_core::probe::Severity::Info) {
+            for f in t
+                .findings
+                .iter()
+                .filter(|f| f.severity > mcpconf_core::probe::Severity::Info)
+            {
                 outln!("  {}", f.message);
             }
         }

@@ -30,7 +30,13 @@ pub fn dir_for(cache_root: &Path, base_url: &str) -> PathBuf {
         .unwrap_or_else(|| "registry".into());
     let host: String = host
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     cache_root
         .join("registry")
@@ -200,7 +206,11 @@ mod tests {
             synced_at: Some(t),
             servers: vec![item("a/one", "1"), item("a/two", "1")],
         };
-        snap.merge(vec![item("a/two", "2"), item("a/three", "1"), json!({"bad": 1})]);
+        snap.merge(vec![
+            item("a/two", "2"),
+            item("a/three", "1"),
+            json!({"bad": 1}),
+        ]);
         assert_eq!(snap.servers.len(), 3);
         assert_eq!(snap.servers[1]["server"]["version"], "2");
         cache.store(&snap).unwrap();

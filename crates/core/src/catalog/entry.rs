@@ -89,7 +89,11 @@ fn check(key: &str, input: &Input, value: &str) -> Result<()> {
         return Err(Error::invalid_input(format!(
             "{key} must be one of {}; \"{}\" is not one of them.",
             input.choices.join(", "),
-            if input.is_secret { "the value given" } else { value }
+            if input.is_secret {
+                "the value given"
+            } else {
+                value
+            }
         )));
     }
     let bad = match input.format.as_deref() {
@@ -255,7 +259,10 @@ fn collect(doc: &ServerJson, option: RunOption, answers: &Answers) -> Result<Par
 }
 
 fn with_version(id: &str, sep: &str, version: Option<&str>) -> String {
-    match version.map(str::trim).filter(|v| !v.is_empty() && *v != "latest") {
+    match version
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && *v != "latest")
+    {
         Some(v) if !id.contains(sep) => format!("{id}{sep}{v}"),
         _ => id.to_owned(),
     }
@@ -264,7 +271,10 @@ fn with_version(id: &str, sep: &str, version: Option<&str>) -> String {
 /// `@scope/name` + `1.2` → `@scope/name@1.2`; a name that already says its version stays.
 fn npm_spec(id: &str, version: Option<&str>) -> String {
     let has_version = id.get(1..).is_some_and(|rest| rest.contains('@'));
-    match version.map(str::trim).filter(|v| !v.is_empty() && *v != "latest") {
+    match version
+        .map(str::trim)
+        .filter(|v| !v.is_empty() && *v != "latest")
+    {
         Some(v) if !has_version => format!("{id}@{v}"),
         _ => id.to_owned(),
     }

@@ -242,7 +242,11 @@ impl<'a> Walk<'a> {
                 continue;
             }
             let key = if a.is_named() {
-                a.name.as_deref().unwrap_or("").trim_start_matches('-').to_owned()
+                a.name
+                    .as_deref()
+                    .unwrap_or("")
+                    .trim_start_matches('-')
+                    .to_owned()
             } else {
                 positional += 1;
                 a.value_hint
@@ -281,7 +285,15 @@ pub(crate) fn sites(doc: &ServerJson, option: RunOption) -> Vec<Site<'_>> {
                 placeholder: None,
                 choices: Vec::new(),
             };
-            w.site(Place::Url, None, "url", None, &NONE, Some(&r.url), &r.variables);
+            w.site(
+                Place::Url,
+                None,
+                "url",
+                None,
+                &NONE,
+                Some(&r.url),
+                &r.variables,
+            );
             for h in &r.headers {
                 w.site(
                     Place::Header,
@@ -400,9 +412,12 @@ pub(crate) fn unsupported(doc: &ServerJson, option: RunOption) -> Option<String>
                 p.registry_type
             ))
         }
-        Runnable::Remote(r) if !matches!(r.kind.as_str(), "streamable-http" | "sse") => Some(
-            format!("Its remote uses \"{}\", which Claude cannot connect to.", r.kind),
-        ),
+        Runnable::Remote(r) if !matches!(r.kind.as_str(), "streamable-http" | "sse") => {
+            Some(format!(
+                "Its remote uses \"{}\", which Claude cannot connect to.",
+                r.kind
+            ))
+        }
         _ => None,
     }
 }

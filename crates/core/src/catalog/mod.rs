@@ -49,7 +49,7 @@ pub const SEARCH_LIMIT: usize = 50;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum Origin {
+pub enum ResultsFrom {
     /// The copy of the registry on disk.
     Cache,
     /// The servers built into the app (the registry was never reached).
@@ -63,7 +63,7 @@ pub struct SearchResult {
     pub servers: Vec<Hit>,
     /// How many servers match (more than `servers` holds when there are many).
     pub total: usize,
-    pub from: Origin,
+    pub from: ResultsFrom,
     /// Whether the copy holds the whole registry.
     pub complete: bool,
     /// Whether the copy should be refreshed (old, or never complete).
@@ -79,7 +79,7 @@ pub struct SearchResult {
 struct Loaded {
     synced_at: Option<SystemTime>,
     index: Index,
-    from: Origin,
+    from: ResultsFrom,
 }
 
 /// The catalog of one registry, with its copy on disk.
@@ -151,13 +151,13 @@ impl Catalog {
             Loaded {
                 synced_at: None,
                 index: Index::build(curated::servers()),
-                from: Origin::Curated,
+                from: ResultsFrom::Curated,
             }
         } else {
             Loaded {
                 synced_at: snap.synced_at,
                 index: Index::build(listed),
-                from: Origin::Cache,
+                from: ResultsFrom::Cache,
             }
         });
         if let Ok(mut m) = self.memo.lock() {
@@ -205,12 +205,12 @@ impl Catalog {
         }
         .fresh(SystemTime::now());
         let note = match (l.from, complete) {
-            (Origin::Curated, _) => Some(
+            (ResultsFrom::Curated, _) => Some(
                 "The MCP Registry has not been reached yet: these are a few well-known servers \
                  built into the app."
                     .to_owned(),
             ),
-            (Origin::Cache, false) => Some(
+            (ResultsFrom::Cache, false) => Some(
                 "Only part of the MCP Registry is known here yet; more servers appear once it \
                  has been read."
                     .to_owned(),
@@ -265,10 +265,11 @@ impl Catalog {
     /// The server named `name` as the copy (or the built-in list) has it.
     pub fn cached(&self, name: &str) -> Option<Listed> {
         let l = self.loaded();
-        l.index
-            .get(name)
-            .map(|s| (*s).clone())
-            .or_else(|| curated::servers().into_iter().find(|c| c.server.name == name))
+        l.index.get(name).map(|s| (*s).clone()).or_else(|| {
+            curated::servers()
+                .into_iter()
+                .find(|c| c.server.name == name)
+        })
     }
 
     /// The latest `server.json` of `name`: from the registry (kept in the copy), else from the

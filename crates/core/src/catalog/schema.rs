@@ -353,7 +353,10 @@ mod tests {
         let p = &l.server.packages[0];
         assert!(p.environment_variables[0].input.is_secret);
         assert_eq!(p.package_arguments[0].name.as_deref(), Some("--port"));
-        assert_eq!(p.package_arguments[0].input.default.as_deref(), Some("8080"));
+        assert_eq!(
+            p.package_arguments[0].input.default.as_deref(),
+            Some("8080")
+        );
         assert!(l.server.remotes[0].variables["tenant"].is_required);
         assert_eq!(
             l.server.options(),

@@ -126,7 +126,10 @@ impl Index {
             hits.truncate(limit);
         }
         hits.sort_by(by_rank);
-        (hits.into_iter().map(|(_, e)| e.listed.clone()).collect(), count)
+        (
+            hits.into_iter().map(|(_, e)| e.listed.clone()).collect(),
+            count,
+        )
     }
 }
 
@@ -157,8 +160,18 @@ mod tests {
     #[test]
     fn every_word_must_match_and_titles_rank_first() {
         let idx = Index::build([
-            listed("com.acme/notes", "Acme", "Sync notes with Notion", Status::Active),
-            listed("com.notion/mcp", "Notion", "The official Notion server", Status::Active),
+            listed(
+                "com.acme/notes",
+                "Acme",
+                "Sync notes with Notion",
+                Status::Active,
+            ),
+            listed(
+                "com.notion/mcp",
+                "Notion",
+                "The official Notion server",
+                Status::Active,
+            ),
             listed("io.github.x/notion-tools", "Tools", "Pages", Status::Active),
             listed("io.github.y/old", "Notion classic", "x", Status::Deprecated),
             listed("io.github.z/bad", "Notion spam", "x", Status::Deleted),
@@ -166,7 +179,11 @@ mod tests {
         let (hits, n) = idx.search("notion", 10);
         assert_eq!(
             names(&hits),
-            ["com.notion/mcp", "io.github.x/notion-tools", "com.acme/notes"]
+            [
+                "com.notion/mcp",
+                "io.github.x/notion-tools",
+                "com.acme/notes"
+            ]
         );
         assert_eq!(n, 3);
         let (hits, _) = idx.search("NOTION official", 10);

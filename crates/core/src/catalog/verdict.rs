@@ -102,7 +102,10 @@ fn runtime_fit(tools: &dyn Tools, client: Client, command: &str) -> (Fit, String
     }
     if command == "npx" {
         let node = |c: &crate::resolve::Candidate| {
-            c.node_version.as_deref().and_then(parse_version).map(|v| v.0)
+            c.node_version
+                .as_deref()
+                .and_then(parse_version)
+                .map(|v| v.0)
         };
         // Any install new enough works: the entry is written with its full path.
         if res

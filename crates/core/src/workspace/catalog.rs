@@ -38,6 +38,9 @@ pub struct CatalogAdded {
     pub secrets: Vec<StoredSecret>,
     /// What the automatic fixes did ("Use the full path /usr/bin/npx").
     pub fixes: Vec<String>,
+    /// The program that starts it (`npx`, `uvx`, `docker`, `dnx`; none for a remote in Claude
+    /// Code): its first start may download the package.
+    pub runtime: Option<String>,
 }
 
 /// What to undo when an add fails half-way.
@@ -63,36 +66,36 @@ impl Workspace {
                 source.describe()
             )));
         }
-        // The same full paths (and Windows wrapper, and newer Node) the doctor's fixes give
-        // every entry: written once here, so the first start already finds its program.
-        let entry = ServerEntry {
-            name: name.to_owned(),
-            enabled: true,
-            disabled_via: None,
-            view: ServerView::of(&built.entry),
-            raw: built.entry.clone(),
-        };
-        let (mut value, done) = doctor.fix_entry(source, &entry);
-        crate::policy::check_entry(source.client, name, &value)?;
         let mut undo = Undo::default();
-        match self.store_secrets(source, name, &built, &mut value, &mut undo) {
-            Ok(secrets) => match self.add(source, name, value) {
-                Ok(outcome) => Ok(CatalogAdded {
+        let mut value = built.entry.clone();
+        let result = self
+            .store_secrets(source, name, &built, &mut value, &mut undo)
+            .and_then(|secrets| {
+                // The same full paths (and Windows wrapper, and newer Node) the doctor's fixes
+                // give every entry: written once here, so the first start finds its program.
+                // Run with the markers in place, so a secret slot never looks unfilled.
+                let entry = ServerEntry {
+                    name: name.to_owned(),
+                    enabled: true,
+                    disabled_via: None,
+                    view: ServerView::of(&value),
+                    raw: value.clone(),
+                };
+                let (fixed, done) = doctor.fix_entry(source, &entry);
+                crate::policy::check_entry(source.client, name, &fixed)?;
+                let outcome = self.add(source, name, fixed)?;
+                Ok(CatalogAdded {
                     name: name.to_owned(),
                     outcome,
                     secrets,
                     fixes: done.into_iter().map(|f| f.description).collect(),
-                }),
-                Err(e) => {
-                    self.rollback(undo);
-                    Err(e)
-                }
-            },
-            Err(e) => {
-                self.rollback(undo);
-                Err(e)
-            }
+                    runtime: built.runtime.clone(),
+                })
+            });
+        if result.is_err() {
+            self.rollback(undo);
         }
+        result
     }
 
     fn store_secrets(

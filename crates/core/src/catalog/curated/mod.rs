@@ -49,15 +49,15 @@ mod tests {
         for l in &all {
             let s = &l.server;
             assert!(s.name.contains('/'), "{}", s.name);
-            assert!(!s.description.is_empty() && s.description.len() <= 100, "{}", s.name);
+            assert!(
+                !s.description.is_empty() && s.description.len() <= 100,
+                "{}",
+                s.name
+            );
             assert!(!s.options().is_empty(), "{}", s.name);
             for p in &s.packages {
                 let v = p.version.as_deref().unwrap_or("");
-                assert!(
-                    !v.is_empty() && v != "latest",
-                    "{}: pin a version",
-                    s.name
-                );
+                assert!(!v.is_empty() && v != "latest", "{}: pin a version", s.name);
             }
         }
         let mut names: Vec<&str> = all.iter().map(|l| l.server.name.as_str()).collect();

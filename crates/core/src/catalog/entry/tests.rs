@@ -43,14 +43,25 @@ fn npm_runs_through_npx_with_the_pinned_version_and_the_secret_set_apart() {
     assert_eq!(code.secrets.len(), 1);
     let s = &code.secrets[0];
     assert_eq!(
-        (&s.slot, s.prefix.as_str(), s.value.expose(), s.field.as_str()),
+        (
+            &s.slot,
+            s.prefix.as_str(),
+            s.value.expose(),
+            s.field.as_str()
+        ),
         (&Slot::Env("EVERY_API_KEY".into()), "", KEY, "EVERY_API_KEY")
     );
     let desktop = build(&d, RunOption::Package(0), &a, Client::ClaudeDesktop).unwrap();
-    assert!(desktop.entry.get("type").is_none(), "Claude Desktop has no type");
+    assert!(
+        desktop.entry.get("type").is_none(),
+        "Claude Desktop has no type"
+    );
     assert_eq!(desktop.entry["args"], code.entry["args"]);
     for b in [&code, &desktop] {
-        assert!(!b.entry.to_string().contains(KEY), "the secret is not in the entry");
+        assert!(
+            !b.entry.to_string().contains(KEY),
+            "the secret is not in the entry"
+        );
         assert!(ServerView::of(&b.entry).problems.is_empty());
     }
 }
@@ -79,7 +90,11 @@ fn a_missing_required_value_is_named_and_a_wrong_one_is_refused() {
         ("EVERY_TIMEOUT", "soon", "a number"),
         ("EVERY_VERBOSE", "yes", "true or false"),
     ] {
-        let a = answers(&[("EVERY_API_KEY", &[KEY]), ("folder", &["/x"]), (key, &[bad])]);
+        let a = answers(&[
+            ("EVERY_API_KEY", &[KEY]),
+            ("folder", &["/x"]),
+            (key, &[bad]),
+        ]);
         let err = build(&d, RunOption::Package(0), &a, Client::ClaudeCode).unwrap_err();
         assert!(err.to_string().contains(says), "{key}: {err}");
         assert!(!err.to_string().contains(KEY));
@@ -89,7 +104,13 @@ fn a_missing_required_value_is_named_and_a_wrong_one_is_refused() {
 #[test]
 fn pypi_runs_through_uvx_with_the_pinned_version() {
     let d = doc(docs::pypi_only());
-    let none = build(&d, RunOption::Package(0), &Answers::new(), Client::ClaudeDesktop).unwrap();
+    let none = build(
+        &d,
+        RunOption::Package(0),
+        &Answers::new(),
+        Client::ClaudeDesktop,
+    )
+    .unwrap();
     assert_eq!(
         none.entry,
         json!({"command": "uvx", "args": ["mcp-server-time==2026.10.19"]})
@@ -98,7 +119,11 @@ fn pypi_runs_through_uvx_with_the_pinned_version() {
     let code = build(&d, RunOption::Package(0), &tz, Client::ClaudeCode).unwrap();
     assert_eq!(
         code.entry["args"],
-        json!(["mcp-server-time==2026.10.19", "--local-timezone", "Europe/Paris"])
+        json!([
+            "mcp-server-time==2026.10.19",
+            "--local-timezone",
+            "Europe/Paris"
+        ])
     );
 }
 
@@ -111,8 +136,17 @@ fn oci_runs_through_docker_with_every_variable_passed_by_name_only() {
         assert_eq!(b.entry["command"], "docker");
         assert_eq!(
             b.entry["args"],
-            json!(["run", "-i", "--rm", "-e", "CONTAINER_MODE", "-e", "CONTAINER_TOKEN",
-                   "ghcr.io/mcpconf-test/container-tool:0.9.0", "serve"])
+            json!([
+                "run",
+                "-i",
+                "--rm",
+                "-e",
+                "CONTAINER_MODE",
+                "-e",
+                "CONTAINER_TOKEN",
+                "ghcr.io/mcpconf-test/container-tool:0.9.0",
+                "serve"
+            ])
         );
         assert_eq!(
             b.entry["env"],
@@ -126,7 +160,13 @@ fn oci_runs_through_docker_with_every_variable_passed_by_name_only() {
 #[test]
 fn nuget_runs_through_dnx_with_its_arguments_after_a_double_dash() {
     let d = doc(docs::nuget_only());
-    let b = build(&d, RunOption::Package(0), &Answers::new(), Client::ClaudeCode).unwrap();
+    let b = build(
+        &d,
+        RunOption::Package(0),
+        &Answers::new(),
+        Client::ClaudeCode,
+    )
+    .unwrap();
     assert_eq!(b.entry["command"], "dnx");
     assert_eq!(
         b.entry["args"],
@@ -147,7 +187,11 @@ fn a_remote_is_http_for_claude_code_and_the_bridge_for_claude_desktop() {
     let s = &code.secrets[0];
     assert_eq!(
         (&s.slot, s.prefix.as_str(), s.value.expose()),
-        (&Slot::Header("Authorization".into()), "Bearer ", "nt-0123456789")
+        (
+            &Slot::Header("Authorization".into()),
+            "Bearer ",
+            "nt-0123456789"
+        )
     );
     let desktop = build(&d, RunOption::Remote(0), &a, Client::ClaudeDesktop).unwrap();
     assert_eq!(
@@ -183,7 +227,10 @@ fn an_sse_remote_tells_the_bridge_so() {
     assert_eq!(code.entry["type"], "sse");
     let desktop = build(&d, RunOption::Remote(0), &a, Client::ClaudeDesktop).unwrap();
     let args = desktop.entry["args"].as_array().unwrap();
-    assert_eq!(args[args.len() - 2..], [json!("--transport"), json!("sse-only")]);
+    assert_eq!(
+        args[args.len() - 2..],
+        [json!("--transport"), json!("sse-only")]
+    );
 }
 
 #[test]
@@ -195,7 +242,15 @@ fn a_bundle_or_a_secret_argument_is_not_built() {
     assert!(!e.to_string().contains("s3cret"), "{e}");
     let mut b = docs::pypi_only();
     b["packages"][0]["registryType"] = "mcpb".into();
-    assert!(build(&doc(b), RunOption::Package(0), &Answers::new(), Client::ClaudeCode).is_err());
+    assert!(
+        build(
+            &doc(b),
+            RunOption::Package(0),
+            &Answers::new(),
+            Client::ClaudeCode
+        )
+        .is_err()
+    );
 }
 
 #[test]
@@ -210,7 +265,11 @@ fn every_curated_server_builds_for_both_clients_from_its_form() {
                 .iter()
                 .filter(|x| x.required)
                 .map(|x| {
-                    let v = if x.kind == FieldKind::Secret { "tok-0123456789" } else { "/home/ann/x" };
+                    let v = if x.kind == FieldKind::Secret {
+                        "tok-0123456789"
+                    } else {
+                        "/home/ann/x"
+                    };
                     (x.key.clone(), vec![v.to_owned()])
                 })
                 .collect();
@@ -219,7 +278,11 @@ fn every_curated_server_builds_for_both_clients_from_its_form() {
                 let view = ServerView::of(&b.entry);
                 assert!(view.problems.is_empty(), "{}: {}", d.name, b.entry);
                 crate::policy::check_entry(client, "x", &b.entry).unwrap();
-                assert!(!b.entry.to_string().contains("tok-0123456789"), "{}", d.name);
+                assert!(
+                    !b.entry.to_string().contains("tok-0123456789"),
+                    "{}",
+                    d.name
+                );
             }
         }
     }

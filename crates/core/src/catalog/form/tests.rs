@@ -56,10 +56,7 @@ fn every_input_kind_becomes_its_own_field() {
         by_key(&f, "EVERY_API_KEY").target,
         Target::Env("EVERY_API_KEY".into())
     );
-    assert_eq!(
-        by_key(&f, "mode").target,
-        Target::Argument("--mode".into())
-    );
+    assert_eq!(by_key(&f, "mode").target, Target::Argument("--mode".into()));
     assert_eq!(by_key(&f, "folder").label, "Folder");
     assert_eq!(by_key(&f, "EVERY_API_KEY").help, "Your API key");
 }
@@ -77,18 +74,28 @@ fn a_remote_asks_for_its_url_variables_and_headers() {
     assert_eq!(token.target, Target::Header("Authorization".into()));
     let region = by_key(&f, "X-Notes-Region");
     assert_eq!(region.kind, FieldKind::Choice);
-    assert_eq!(f.fields.len(), 3, "the fixed Authorization header is not asked");
+    assert_eq!(
+        f.fields.len(),
+        3,
+        "the fixed Authorization header is not asked"
+    );
 }
 
 #[test]
 fn a_docker_env_argument_becomes_a_variable_and_fixed_arguments_are_not_asked() {
     let d = doc(docs::oci_only());
     let f = form(&d, RunOption::Package(0));
-    assert_eq!(f.blocked, None, "the token goes to the environment, not argv");
+    assert_eq!(
+        f.blocked, None,
+        "the token goes to the environment, not argv"
+    );
     let token = by_key(&f, "token");
     assert_eq!(token.kind, FieldKind::Secret);
     assert_eq!(token.target, Target::Env("CONTAINER_TOKEN".into()));
-    assert_eq!(by_key(&f, "CONTAINER_MODE").default.as_deref(), Some("safe"));
+    assert_eq!(
+        by_key(&f, "CONTAINER_MODE").default.as_deref(),
+        Some("safe")
+    );
     assert_eq!(f.fields.len(), 2, "{:#?}", f.fields);
 }
 

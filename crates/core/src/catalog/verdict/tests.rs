@@ -10,7 +10,12 @@ use std::collections::HashMap;
 struct Installed(HashMap<(Client, &'static str), Vec<Option<&'static str>>>);
 
 impl Installed {
-    fn with(mut self, clients: &[Client], command: &'static str, node: Option<&'static str>) -> Self {
+    fn with(
+        mut self,
+        clients: &[Client],
+        command: &'static str,
+        node: Option<&'static str>,
+    ) -> Self {
         for c in clients {
             self.0.entry((*c, command)).or_default().push(node);
         }
@@ -105,7 +110,13 @@ fn a_remote_works_in_claude_code_and_goes_through_a_bridge_in_claude_desktop() {
     // Without Node the bridge cannot run; Claude Code still can.
     let v = verdict(&doc(docs::remote_only()), &Installed::default());
     assert_eq!(v.claude_desktop.fit, Fit::Needs);
-    assert!(v.claude_desktop.message.contains("the bridge needs Node.js 18 or newer"), "{}", v.claude_desktop.message);
+    assert!(
+        v.claude_desktop
+            .message
+            .contains("the bridge needs Node.js 18 or newer"),
+        "{}",
+        v.claude_desktop.message
+    );
     assert_eq!(v.claude_code.fit, Fit::Works);
 }
 
@@ -113,7 +124,8 @@ fn a_remote_works_in_claude_code_and_goes_through_a_bridge_in_claude_desktop() {
 fn the_first_way_that_works_is_the_one_each_app_gets() {
     // A package that needs uv, and a remote: without uv, Claude Code takes the remote.
     let mut d = docs::pypi_only();
-    d["remotes"] = serde_json::json!([{"type": "streamable-http", "url": "https://clock.example.com/mcp"}]);
+    d["remotes"] =
+        serde_json::json!([{"type": "streamable-http", "url": "https://clock.example.com/mcp"}]);
     let d = doc(d);
     let v = verdict(&d, &Installed::default());
     assert_eq!(v.claude_code.option, Some(RunOption::Remote(0)));
@@ -131,7 +143,10 @@ fn what_cannot_be_set_up_says_why() {
     let v = verdict(&doc(b), &Installed::default());
     assert_eq!(v.claude_code.fit, Fit::Unsupported);
     assert!(v.summary.contains("extension bundle"), "{}", v.summary);
-    let none = verdict(&doc(serde_json::json!({"name": "a/b"})), &Installed::default());
+    let none = verdict(
+        &doc(serde_json::json!({"name": "a/b"})),
+        &Installed::default(),
+    );
     assert_eq!(none.claude_code.option, None);
     assert!(none.summary.contains("no way to run"), "{}", none.summary);
 }
