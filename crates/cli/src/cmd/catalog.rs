@@ -197,21 +197,18 @@ pub fn add(ws: &Workspace, g: &Global, a: AddArgs) -> CmdResult {
     let verdict = catalog::verdict::verdict(doc, &doctor);
     let mine = verdict.of(source.client).clone();
     let option = match a.registry.way.as_deref() {
-        Some(w) => {
-            let o = RunOption::parse(w)
-                .filter(|o| doc.options().contains(o))
-                .ok_or_else(|| {
-                    CliError::Usage(format!(
-                        "\"{title}\" has no way \"{w}\"; it has: {}",
-                        doc.options()
-                            .iter()
-                            .map(|o| o.id())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })?;
-            o
-        }
+        Some(w) => RunOption::parse(w)
+            .filter(|o| doc.options().contains(o))
+            .ok_or_else(|| {
+                CliError::Usage(format!(
+                    "\"{title}\" has no way \"{w}\"; it has: {}",
+                    doc.options()
+                        .iter()
+                        .map(|o| o.id())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?,
         None => mine
             .option
             .ok_or_else(|| CliError::Usage(mine.message.clone()))?,

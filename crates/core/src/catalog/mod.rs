@@ -88,8 +88,11 @@ pub struct Catalog {
     cache: Cache,
     icons: PathBuf,
     /// The copy in memory, while the file is unchanged (a keystroke must not parse MBs).
-    memo: Mutex<Option<(Option<(SystemTime, u64)>, Arc<Loaded>)>>,
+    memo: Mutex<Option<Memo>>,
 }
+
+/// The copy in memory and the file's stamp when it was read.
+type Memo = (Option<(SystemTime, u64)>, Arc<Loaded>);
 
 fn parse(items: &[Value]) -> Vec<Listed> {
     let mut list: Vec<Listed> = items.iter().filter_map(Listed::from_value).collect();
