@@ -207,6 +207,25 @@ fn from_registry_keeps_add_strict_about_options() {
     );
     let out = run(&sb, &reg.url(), &["add", "x", "--var", "A=B", "npx"], "");
     assert_eq!(out.status.code(), Some(2), "--var needs --from-registry");
+    let out = run(
+        &sb,
+        &reg.url(),
+        &[
+            "add",
+            "x",
+            "--from-registry",
+            "com.example/remote-notes",
+            "--way",
+            "package:0",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("has no way") && stderr(&out).contains("remote:0"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!sb.claude_json().exists());
 }
 

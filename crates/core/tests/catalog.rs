@@ -148,3 +148,19 @@ fn each_registry_address_has_its_own_copy() {
     assert_eq!(cb.search("container", &Unknown).servers.len(), 1);
     assert_ne!(ca.cache_path(), cb.cache_path());
 }
+
+#[test]
+fn a_registry_that_hangs_does_not_hold_up_a_server_the_copy_has() {
+    let reg = FakeRegistry::standard();
+    let dir = tempfile::tempdir().unwrap();
+    let cat = Catalog::at(&reg.url(), dir.path().join("cache")).unwrap();
+    block_on(cat.refresh()).unwrap();
+    reg.hang(true);
+    let wait = std::time::Duration::from_millis(300);
+    let started = std::time::Instant::now();
+    let l = block_on(cat.server_within("io.github.mcpconf-test/every-input", wait)).unwrap();
+    assert_eq!(l.server.version, "1.4.0");
+    // Well before the client's own 20 s timeout.
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    reg.hang(false);
+}

@@ -227,12 +227,14 @@ struct State {
     items: Vec<Value>,
     files: BTreeMap<String, (String, Vec<u8>)>,
     log: Vec<String>,
+    /// Lookups of one server get no answer while this is set (a registry that hangs).
+    hang: bool,
 }
 
 /// The running stand-in. Stopped (connections refused) by [`FakeRegistry::stop`] or on drop.
 pub struct FakeRegistry {
     addr: SocketAddr,
-    state: Arc<Mutex<State>>,
+    state: Arc<(Mutex<State>, std::sync::Condvar)>,
     stopping: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -253,11 +255,15 @@ impl FakeRegistry {
             "/icons/every.png".into(),
             ("image/png".into(), PNG.to_vec()),
         );
-        let state = Arc::new(Mutex::new(State {
-            items,
-            files,
-            log: Vec::new(),
-        }));
+        let state = Arc::new((
+            Mutex::new(State {
+                items,
+                files,
+                log: Vec::new(),
+                hang: false,
+            }),
+            std::sync::Condvar::new(),
+        ));
         let stopping = Arc::new(AtomicBool::new(false));
         let (st, stop) = (state.clone(), stopping.clone());
         let thread = std::thread::spawn(move || {
@@ -296,12 +302,18 @@ impl FakeRegistry {
 
     /// Every request line received so far (`GET /v0.1/servers?…`).
     pub fn requests(&self) -> Vec<String> {
-        self.state.lock().unwrap().log.clone()
+        self.state.0.lock().unwrap().log.clone()
     }
 
     /// Serve other documents from now on.
     pub fn set_items(&self, items: Vec<Value>) {
-        self.state.lock().unwrap().items = items;
+        self.state.0.lock().unwrap().items = items;
+    }
+
+    /// Stop answering lookups of one server (they wait) until `hang(false)` or the stop.
+    pub fn hang(&self, on: bool) {
+        self.state.0.lock().unwrap().hang = on;
+        self.state.1.notify_all();
     }
 
     /// Stop answering; from now on connections are refused.
@@ -309,6 +321,7 @@ impl FakeRegistry {
         if self.stopping.swap(true, Ordering::SeqCst) {
             return;
         }
+        self.hang(false);
         // Wake the accepting thread so it sees the flag and drops the listener.
         let _ = TcpStream::connect(self.addr);
         if let Some(t) = self.thread.take() {
@@ -357,7 +370,8 @@ fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8]) {
     let _ = stream.flush();
 }
 
-fn serve(mut stream: TcpStream, state: &Mutex<State>) {
+fn serve(mut stream: TcpStream, shared: &(Mutex<State>, std::sync::Condvar)) {
+    let (state, wake) = shared;
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -432,6 +446,9 @@ fn serve(mut stream: TcpStream, state: &Mutex<State>) {
     {
         // The name is one path segment: its slash arrives as %2F.
         let name = decode(enc);
+        while st.hang {
+            st = wake.wait(st).unwrap();
+        }
         let found = st
             .items
             .iter()

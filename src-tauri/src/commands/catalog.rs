@@ -6,8 +6,13 @@ use crate::ipc::IpcResult;
 use crate::{AppState, blocking};
 use mcpconf_core::catalog::{self, Answers, Details, RunOption, SearchResult};
 use mcpconf_core::workspace::catalog::CatalogAdded;
+use std::time::Duration;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
+
+/// How long the details page waits for the registry's newest `server.json` when the copy on
+/// disk already has one.
+const FRESH_WAIT: Duration = Duration::from_secs(3);
 
 /// Search the copy on disk (never the network): every keystroke, at once.
 #[tauri::command]
@@ -48,7 +53,7 @@ pub async fn catalog_refresh(state: State<'_, AppState>) -> IpcResult<usize> {
 #[tauri::command]
 pub async fn catalog_details(state: State<'_, AppState>, name: String) -> IpcResult<Details> {
     let (cat, doctor) = (state.catalog()?, state.doctor());
-    let listed = cat.server(&name).await?;
+    let listed = cat.server_within(&name, FRESH_WAIT).await?;
     blocking(move || Ok(catalog::view::details(&listed, doctor.as_ref()))).await
 }
 
@@ -70,7 +75,12 @@ pub async fn catalog_add(
 ) -> IpcResult<CatalogAdded> {
     let (ws, doctor, cat) = (state.ws.clone(), state.doctor(), state.catalog()?);
     let src = self::source(&state, &source)?;
-    let listed = cat.server(&server).await?;
+    // The version the details page showed (it was just kept in the copy), so the answers fit
+    // its form; the registry only when the copy does not have it.
+    let listed = match cat.cached(&server).filter(|l| l.status.offered()) {
+        Some(l) => l,
+        None => cat.server(&server).await?,
+    };
     blocking(move || {
         let built = catalog::build(&listed.server, option, &answers, src.client)?;
         Ok(ws.add_from_catalog(&doctor, &src, &name, built)?)

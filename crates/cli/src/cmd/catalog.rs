@@ -38,13 +38,20 @@ pub fn search(ws: &Workspace, g: &Global, a: &SearchArgs) -> CmdResult {
     let text = a.text.join(" ");
     let cat = catalog(ws)?;
     let mut offline = None;
-    if cat.is_stale()
-        && let Err(e) = block_on(cat.lookup(registry_word(&text)))
-    {
+    let stale = cat.is_stale();
+    if stale && let Err(e) = block_on(cat.lookup(registry_word(&text))) {
         offline = Some(e.to_string());
     }
     let doctor = Doctor::new(&ws.host, ws.host.os);
     let mut r = cat.search(&text, &doctor);
+    // Nothing in a current copy: it may have been published since; ask once.
+    if r.servers.is_empty() && !stale {
+        match block_on(cat.lookup(registry_word(&text))) {
+            Ok(n) if n > 0 => r = cat.search(&text, &doctor),
+            Ok(_) => {}
+            Err(e) => offline = Some(e.to_string()),
+        }
+    }
     if let Some(why) = offline {
         let from = match r.from {
             catalog::ResultsFrom::Cache => "from the copy kept on this computer",

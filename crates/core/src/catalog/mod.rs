@@ -322,6 +322,18 @@ impl Catalog {
         Ok(l)
     }
 
+    /// [`Catalog::server`], but a registry that takes longer than `wait` is not waited for when
+    /// the copy has the server (the app's details page must open at once).
+    pub async fn server_within(&self, name: &str, wait: std::time::Duration) -> Result<Listed> {
+        match tokio::time::timeout(wait, self.server(name)).await {
+            Ok(r) => r,
+            Err(_) => match self.cached(name) {
+                Some(l) if l.status.offered() => Ok(l),
+                _ => self.server(name).await,
+            },
+        }
+    }
+
     /// The icon `src` as a `data:` URL, fetched once and kept; `None` when it is not an icon of a
     /// known server, not an allowed address, not an image, or cannot be fetched (the page shows
     /// initials instead).
