@@ -114,12 +114,27 @@ fn check(key: &str, input: &Input, value: &str) -> Result<()> {
     Ok(())
 }
 
-/// `{name}` → value, for the names in `values`; any other `{…}` stays as it is.
+/// `{name}` → value, for the names in `values`; any other `{…}` stays as it is. One pass over
+/// the template: a value that itself holds `{other}` is never expanded again (a typed
+/// `{token}` must not pull a secret into an address).
 fn render(template: &str, values: &BTreeMap<&str, &str>) -> String {
-    let mut out = template.to_owned();
-    for (k, v) in values {
-        out = out.replace(&format!("{{{k}}}"), v);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((name, close)) if values.contains_key(name) => {
+                out.push_str(values[name]);
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -349,9 +364,11 @@ fn package_command(p: &Package, parts: &mut Parts) -> Result<(String, Vec<String
 
 fn remote_entry(r: &Remote, parts: &Parts, doc: &ServerJson) -> Result<Value> {
     let url = parts.url.clone().unwrap_or_else(|| r.url.clone());
-    let ok = url::Url::parse(&url)
-        .ok()
-        .is_some_and(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some());
+    // A `{…}` left over is a variable nobody filled in (or braces typed into an answer).
+    let ok = !url.contains(['{', '}'])
+        && url::Url::parse(&url)
+            .ok()
+            .is_some_and(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some());
     if !ok {
         return Err(Error::invalid_input(format!(
             "\"{}\" would be reached at \"{url}\", which is not a web address; check the \

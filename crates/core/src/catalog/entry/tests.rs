@@ -287,3 +287,20 @@ fn every_curated_server_builds_for_both_clients_from_its_form() {
         }
     }
 }
+
+#[test]
+fn a_value_is_put_in_once_and_never_expanded_again() {
+    let vals: BTreeMap<&str, &str> = [("tenant", "{token}"), ("token", "s3cret")].into();
+    assert_eq!(
+        render("https://{tenant}.x/{unknown}/{", &vals),
+        "https://{token}.x/{unknown}/{"
+    );
+    let d = doc(docs::remote_only());
+    let a = answers(&[
+        ("tenant", &["{token}"]),
+        ("token", &["nt-should-stay-in-header"]),
+    ]);
+    // `{token}` is not a host name: refused, and the secret is not in the message.
+    let e = build(&d, RunOption::Remote(0), &a, Client::ClaudeCode).unwrap_err();
+    assert!(!e.to_string().contains("nt-should"), "{e}");
+}
