@@ -15,7 +15,9 @@ pub fn export_all(cfg: &Config) {
     one::<crate::commands::servers::FormRequest>(cfg);
     one::<crate::commands::probe::ServerRef>(cfg);
     one::<crate::commands::files::ServerLog>(cfg);
-    one::<core::catalog::CatalogEntry>(cfg);
+    one::<core::catalog::SearchResult>(cfg);
+    one::<core::catalog::Details>(cfg);
+    one::<core::workspace::catalog::CatalogAdded>(cfg);
     one::<core::resolve::Resolution>(cfg);
     one::<core::save::SaveOutcome>(cfg);
     one::<core::import::Imported>(cfg);

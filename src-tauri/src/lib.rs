@@ -29,8 +29,6 @@ pub fn run() {
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::overview::overview,
-            commands::overview::catalog,
-            commands::overview::catalog_build,
             commands::overview::resolve_command,
             commands::overview::ui_ready,
             commands::servers::save_server,
@@ -66,6 +64,12 @@ pub fn run() {
             commands::elsewhere::import_read,
             commands::elsewhere::copy_server,
             commands::elsewhere::export_server,
+            commands::catalog::catalog_search,
+            commands::catalog::catalog_lookup,
+            commands::catalog::catalog_refresh,
+            commands::catalog::catalog_details,
+            commands::catalog::catalog_icon,
+            commands::catalog::catalog_add,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -165,6 +165,9 @@ pub enum Command {
     Copy(CopyArgs),
     /// Print a server as the snippet another app expects (never with a secret in it).
     Export(ExportArgs),
+    /// Find servers in the MCP Registry (the catalog), with whether each works here:
+    /// `mcpconf search notion`. Add one with `mcpconf add NAME --from-registry SERVER_NAME`.
+    Search(SearchArgs),
 }
 
 #[derive(Args, Debug)]
@@ -311,13 +314,47 @@ pub struct AddArgs {
     /// The command and its arguments (after the options, or after `--`), or the URL of a
     /// remote server. Everything after the command belongs to it (`npx -y pkg`); an option this
     /// tool does not know is an error, never taken for the command (a command that starts with
-    /// `-` needs `--` before it).
+    /// `-` needs `--` before it). Not with --from-registry, which builds the command itself.
     #[arg(
         trailing_var_arg = true,
-        required = true,
+        required_unless_present = "from_registry",
         value_name = "COMMAND_OR_URL"
     )]
     pub command: Vec<String>,
+    #[command(flatten)]
+    pub registry: FromRegistry,
+}
+
+/// `add --from-registry`: the entry is built from the server's `server.json`.
+#[derive(Args, Debug, Default)]
+pub struct FromRegistry {
+    /// Build the entry from this server's description in the MCP Registry (its name as
+    /// `mcpconf search` shows it, e.g. io.github.jane/weather).
+    #[arg(
+        long,
+        value_name = "SERVER_NAME",
+        conflicts_with_all = ["command", "env", "headers", "transport"]
+    )]
+    pub from_registry: Option<String>,
+    /// A value the server asks for (repeatable): KEY is an environment variable's, a header's
+    /// or an argument's name. Never a secret: secrets are asked for without showing them, or
+    /// read as KEY=VALUE lines from standard input.
+    #[arg(long = "var", value_name = "KEY=VALUE", requires = "from_registry")]
+    pub vars: Vec<String>,
+    /// Which way to run it, when it offers several (`package:0`, `remote:0`, as `mcpconf
+    /// search --json` lists them); default: the first that works for the client.
+    #[arg(long, value_name = "WAY", requires = "from_registry")]
+    pub way: Option<String>,
+    /// Only add it; do not test-launch it afterwards.
+    #[arg(long, requires = "from_registry")]
+    pub no_test: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Words to look for in the servers' names, titles and descriptions.
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -1,5 +1,6 @@
 //! The commands, grouped by screen.
 
+pub mod catalog;
 pub mod elsewhere;
 pub mod files;
 pub mod overview;

@@ -1,14 +1,12 @@
-//! The overview: every file and server, what the doctor finds, and the catalog.
+//! The overview: every file and server, and what the doctor finds (the catalog: `catalog.rs`).
 
-use crate::ipc::{EVENT_FILES_CHANGED, FilesChanged, IpcError, IpcResult};
+use crate::ipc::{EVENT_FILES_CHANGED, FilesChanged, IpcResult};
 use crate::{AppState, blocking};
-use mcpconf_core::catalog::{self, CatalogEntry};
 use mcpconf_core::discovery::Client;
 use mcpconf_core::doctor::Finding;
 use mcpconf_core::resolve::Resolution;
 use mcpconf_core::workspace::Listing;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Manager, State};
@@ -80,20 +78,6 @@ fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
     });
     // Not being able to watch is not fatal: the view still reloads on every action.
     *w = (paths, watcher.ok());
-}
-
-#[tauri::command]
-pub fn catalog() -> Vec<CatalogEntry> {
-    catalog::entries()
-}
-
-#[tauri::command]
-pub fn catalog_build(
-    id: String,
-    answers: BTreeMap<String, String>,
-    client: Client,
-) -> IpcResult<serde_json::Value> {
-    catalog::build(&id, &answers, client.dialect()).map_err(|e| IpcError::input(e.to_string()))
 }
 
 /// "Find it for me": every place `command` is installed, with versions, as `client` sees it.

@@ -5,13 +5,14 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open } from "@tauri-apps/plugin-dialog";
 import type { ApproveReport } from "./bindings/ApproveReport";
 import type { BackupMeta } from "./bindings/BackupMeta";
-import type { CatalogEntry } from "./bindings/CatalogEntry";
 import type { CopyReport } from "./bindings/CopyReport";
 import type { Exported } from "./bindings/Exported";
 import type { FoundFile } from "./bindings/FoundFile";
 import type { Reading } from "./bindings/Reading";
 import type { Shape } from "./bindings/Shape";
+import type { CatalogAdded } from "./bindings/CatalogAdded";
 import type { Client } from "./bindings/Client";
+import type { Details } from "./bindings/Details";
 import type { FileDiff } from "./bindings/FileDiff";
 import type { FilesChanged } from "./bindings/FilesChanged";
 import type { FixReport } from "./bindings/FixReport";
@@ -30,6 +31,7 @@ import type { FormSaved } from "./bindings/FormSaved";
 import type { FormRequest } from "./bindings/FormRequest";
 import type { Policy } from "./bindings/Policy";
 import type { RawProblem } from "./bindings/RawProblem";
+import type { SearchResult } from "./bindings/SearchResult";
 import type { SecretList } from "./bindings/SecretList";
 import type { ServerLog } from "./bindings/ServerLog";
 import type { ServerRef } from "./bindings/ServerRef";
@@ -57,9 +59,6 @@ export const api = {
   overview: () => invoke<Overview>("overview"),
   /** The first overview is on screen (the startup benchmark measures up to here; else a no-op). */
   uiReady: () => invoke<void>("ui_ready"),
-  catalog: () => invoke<CatalogEntry[]>("catalog"),
-  catalogBuild: (id: string, answers: Record<string, string>, client: Client) =>
-    invoke<JsonValue>("catalog_build", { id, answers, client }),
   resolveCommand: (command: string, client: Client) =>
     invoke<Resolution | null>("resolve_command", { command, client }),
 
@@ -120,6 +119,18 @@ export const api = {
   copyServer: (source: SourceRef, name: string, to: SourceRef) => invoke<CopyReport>("copy_server", { source, name, to }),
   /** A server as the snippet another app expects (never with a secret in it). */
   exportServer: (source: SourceRef, name: string, shape: Shape) => invoke<Exported>("export_server", { source, name, shape }),
+  /** Search the catalog's copy on disk (fast: every keystroke). */
+  catalogSearch: (query: string) => invoke<SearchResult>("catalog_search", { query }),
+  /** Ask the registry about `query`; a newer call cancels this one. `true`: search again. */
+  catalogLookup: (query: string) => invoke<boolean>("catalog_lookup", { query }),
+  /** Read the whole registry into the copy (slow; in the background). */
+  catalogRefresh: () => invoke<number>("catalog_refresh"),
+  catalogDetails: (name: string) => invoke<Details>("catalog_details", { name }),
+  /** A server's icon as a data: URL (`null`: show initials). */
+  catalogIcon: (src: string) => invoke<string | null>("catalog_icon", { src }),
+  /** Add a catalog server; its secret answers go to the keychain, never into the page again. */
+  catalogAdd: (source: SourceRef, name: string, server: string, option: string, answers: Record<string, string[]>) =>
+    invoke<CatalogAdded>("catalog_add", { source, name, server, option, answers }),
 
   /** Pick folders or files (the system dialog; nothing else of the file system is exposed). */
   pick: async (opts: { directory: boolean; multiple: boolean; title: string }): Promise<string[]> => {

@@ -2,6 +2,7 @@
 
 mod approve;
 mod backup;
+mod catalog;
 mod copy;
 mod doctor;
 mod exec;
@@ -76,6 +77,7 @@ pub fn run(cli: Cli) -> CmdResult {
     match cli.command {
         Command::List => list::run(&ws, &g),
         Command::Show { name, target } => server::show(&ws, &g, &target, &name),
+        Command::Add(a) if a.registry.from_registry.is_some() => catalog::add(&ws, &g, a),
         Command::Add(a) => server::add(&ws, &g, a),
         Command::Edit(a) => server::edit(&ws, &g, a),
         Command::Duplicate {
@@ -101,6 +103,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Approve(a) => approve::run(&ws, &g, a),
         Command::Copy(a) => copy::run(&ws, &g, a),
         Command::Export(a) => export::run(&ws, &g, &a),
+        Command::Search(a) => catalog::search(&ws, &g, &a),
     }
 }
 

@@ -14,12 +14,15 @@
 //! - `fixes`: the doctor's fixes, one and all;
 //! - `keychain`, `migrate`: secrets set, bound, listed, removed, and moved out of files;
 //! - `probe`: what a test launch of listed servers needs, and scrubbing its results;
-//! - `approval`: Claude Code's approval of project servers, read and recorded.
-//! - `doctor`: the static checks plus the expiry of tokens kept in the keychain.
+//! - `approval`: Claude Code's approval of project servers, read and recorded;
+//! - `doctor`: the static checks plus the expiry of tokens kept in the keychain;
+//! - `copy`: a server copied to the other Claude app, or exported as another app's snippet;
+//! - `catalog`: adding a server from the catalog (secrets to the keychain first).
 
 mod approval;
-mod doctor;
+pub mod catalog;
 pub mod copy;
+mod doctor;
 mod files;
 pub mod fixes;
 pub mod form;
@@ -54,8 +57,8 @@ use std::sync::{Arc, Mutex};
 pub use crate::source::{
     DisabledVia, Listing, Problem, RawFile, Remedy, Scope, Selector, ServerEntry, Source,
 };
-pub use files::RawProblem;
 pub use approval::{ApproveReport, ApprovedServer};
+pub use files::RawProblem;
 pub use ops::validate_name;
 
 /// Where Claude Code's per-project off switch for a server is kept.
