@@ -2,7 +2,9 @@
 //! 1. wall time of `mcpconf test` against `claude mcp list` (the real Claude Code CLI) on the same
 //!    config: the real servers of the probe tests (server-everything over stdio and streamable
 //!    HTTP, server-filesystem, server-memory, mcp-server-time) plus two broken ones; both must
-//!    agree on what connects in every round. Target: ratio ≤ 0.8.
+//!    agree on what connects in every round. Every check of a real run is on: the
+//!    `server/discover` probe (mcp-server-time speaks 2026-07-28, the others fall back to
+//!    `initialize`), Claude's limits, the approval and sign-in checks. Target: ratio ≤ 0.6.
 //! 2. the probe's own overhead over the fixture server's time to answer: probe time (spawn to the
 //!    last answer) minus the time the fixture itself reports from its `main` to its answer of
 //!    `tools/list`. Target: a few milliseconds.
@@ -165,6 +167,8 @@ fn main() {
             Duration::from_secs(10),
             ShutdownPolicy::default(),
             &cancel,
+            mcpconf_core::discovery::Client::ClaudeCode,
+            mcpconf_core::policy::Handshake::Dual,
         ));
         totals.push(t.elapsed());
         assert_eq!(o.learned.tools.len(), 3, "{:?}", o.findings);
@@ -197,7 +201,7 @@ fn main() {
     println!("| `mcpconf test` (all servers) | {:.0} ms |", ms(o));
     println!("| `claude mcp list` (same config) | {:.0} ms |", ms(t));
     println!(
-        "| ratio mcpconf / claude (target ≤ 0.8) | {:.2} |",
+        "| ratio mcpconf / claude (target ≤ 0.6) | {:.2} |",
         ms(o) / ms(t)
     );
     println!(

@@ -125,6 +125,64 @@ fn main() {
     );
     println!("ratio ours / naive read..write:      {:.2}", ms(o) / ms(bi));
     println!("ratio ours / claude mcp add:         {:.2}", ms(o) / ms(c));
+
+    // What `mcpconf edit NAME -e K=V --scope user` does through the workspace facade: find the
+    // server, build the new value, edit; one parse of the file in all (the save reuses it).
+    std::fs::write(&path, &bytes).unwrap();
+    let seed = tempfile::tempdir().unwrap();
+    let add = [Change::Put {
+        section: Section::Root,
+        name: "bench0".into(),
+        value: json!({"type": "stdio", "command": "node", "args": ["/srv/bench.js"]}),
+        base: Base::Absent,
+    }];
+    save::save(
+        &Store::new(seed.path()),
+        &path,
+        Edit::Changes(&add),
+        "bench",
+    )
+    .unwrap();
+    let host = mcpconf_core::host::Host {
+        os: mcpconf_core::host::Os::current(),
+        home: sb.home().to_string_lossy().into_owned(),
+        vars: [(
+            "MCPCONF_DATA_DIR".to_string(),
+            sb.data().join("edit").to_string_lossy().into_owned(),
+        )]
+        .into_iter()
+        .collect(),
+    };
+    let sel = mcpconf_core::workspace::Selector {
+        client: Some(mcpconf_core::discovery::Client::ClaudeCode),
+        scope: Some(mcpconf_core::workspace::Scope::User),
+        ..Default::default()
+    };
+    let mut edits = Vec::new();
+    let mut parses = Vec::new();
+    for r in 0..runs {
+        let ws = mcpconf_core::workspace::Workspace::new(
+            host.clone(),
+            Box::new(mcpconf_core::discovery::RealFs),
+            sb.work(),
+        );
+        let before = mcpconf_core::document::parses();
+        let t = Instant::now();
+        let (source, entry) = ws.find_for_edit(&sel, "bench0").unwrap();
+        let mut value = entry.raw.clone();
+        value["env"] = json!({ "RUN": r.to_string() });
+        let out = ws
+            .edit(&source, "bench0", None, value, Base::Is(entry.raw))
+            .unwrap();
+        edits.push(t.elapsed());
+        parses.push(mcpconf_core::document::parses() - before);
+        assert!(out.written);
+    }
+    println!(
+        "workspace edit (find + edit + save, as the CLI): {:6.1} ms, {} parse(s) of the file",
+        ms(median(edits)),
+        parses.iter().max().unwrap()
+    );
 }
 
 fn bytecount_lines(b: &[u8]) -> usize {

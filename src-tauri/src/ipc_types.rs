@@ -12,9 +12,12 @@ pub fn export_all(cfg: &Config) {
     use mcpconf_core as core;
     one::<crate::commands::overview::Overview>(cfg);
     one::<crate::commands::servers::NamedEntry>(cfg);
+    one::<crate::commands::servers::FormRequest>(cfg);
     one::<crate::commands::probe::ServerRef>(cfg);
     one::<crate::commands::files::ServerLog>(cfg);
-    one::<core::catalog::CatalogEntry>(cfg);
+    one::<core::catalog::SearchResult>(cfg);
+    one::<core::catalog::Details>(cfg);
+    one::<core::workspace::catalog::CatalogAdded>(cfg);
     one::<core::resolve::Resolution>(cfg);
     one::<core::save::SaveOutcome>(cfg);
     one::<core::import::Imported>(cfg);
@@ -30,4 +33,12 @@ pub fn export_all(cfg: &Config) {
     one::<core::workspace::keychain::SetReport>(cfg);
     one::<core::workspace::keychain::RemoveReport>(cfg);
     one::<core::workspace::migrate::Moved>(cfg);
+    one::<core::workspace::form::FormSaved>(cfg);
+    one::<core::policy::Policy>(cfg);
+    one::<core::workspace::RawProblem>(cfg);
+    one::<core::workspace::ApproveReport>(cfg);
+    one::<core::elsewhere::FoundFile>(cfg);
+    one::<core::import::Reading>(cfg);
+    one::<core::workspace::copy::CopyReport>(cfg);
+    one::<core::export::Exported>(cfg);
 }

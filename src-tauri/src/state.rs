@@ -1,5 +1,6 @@
 //! What the app keeps between commands.
 
+use mcpconf_core::catalog::Catalog;
 use mcpconf_core::doctor::Doctor;
 use mcpconf_core::probe::ProbeResult;
 use mcpconf_core::watch::Watcher;
@@ -20,17 +21,33 @@ pub struct AppState {
     /// The newest result per server of this session's test runs (scrubbed), for the support
     /// report.
     pub results: Mutex<Vec<ProbeResult>>,
+    /// The catalog (the MCP Registry `MCPCONF_REGISTRY_URL` names, or why it cannot be used).
+    catalog: Result<Arc<Catalog>, String>,
+    /// Cancels the registry lookup in progress (a newer keystroke replaces it).
+    pub lookup: Mutex<Option<CancellationToken>>,
+    /// Held while the whole registry is read (one read at a time).
+    pub refresh: tauri::async_runtime::Mutex<()>,
 }
 
 impl AppState {
     pub fn new(ws: Workspace) -> AppState {
+        let catalog = Catalog::new(ws.host())
+            .map(Arc::new)
+            .map_err(|e| e.to_string());
         AppState {
+            catalog,
+            lookup: Mutex::new(None),
+            refresh: tauri::async_runtime::Mutex::new(()),
             ws: Arc::new(ws),
             doctor: OnceLock::new(),
             watch: Mutex::new((Vec::new(), None)),
             tests: Mutex::new(None),
             results: Mutex::new(Vec::new()),
         }
+    }
+
+    pub fn catalog(&self) -> crate::ipc::IpcResult<Arc<Catalog>> {
+        self.catalog.clone().map_err(crate::ipc::IpcError::input)
     }
 
     pub fn doctor(&self) -> Arc<Doctor> {

@@ -63,6 +63,18 @@ pub enum OsArg {
     Linux,
 }
 
+/// Another app whose MCP files `import --from` reads.
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppArg {
+    Cursor,
+    Vscode,
+    Windsurf,
+    Gemini,
+    Codex,
+    Zed,
+    Cline,
+}
+
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TransportArg {
     Stdio,
@@ -146,10 +158,84 @@ pub enum Command {
     /// Start a server with secrets from the keychain in its environment (secret-free mode):
     /// `mcpconf exec --secret VAR=NAME... -- COMMAND [ARGS...]`.
     Exec(ExecArgs),
+    /// Approve project (.mcp.json) servers for Claude Code, as its own "Use this MCP server"
+    /// records it: `mcpconf approve NAME [--project DIR]` or `mcpconf approve --all`.
+    Approve(ApproveArgs),
+    /// Copy a server between Claude Desktop and Claude Code, rewritten for the target.
+    Copy(CopyArgs),
+    /// Print a server as the snippet another app expects (never with a secret in it).
+    Export(ExportArgs),
+    /// Find servers in the MCP Registry (the catalog), with whether each works here:
+    /// `mcpconf search notion`. Add one with `mcpconf add NAME --from-registry SERVER_NAME`.
+    Search(SearchArgs),
     /// A support report to paste into an issue or an e-mail: the files and servers found, the
     /// versions of Node, Python and uv, each client's PATH, the findings and test results. No
     /// secret is in it.
     Report(ReportArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["names", "all"])))]
+pub struct ApproveArgs {
+    /// The project server(s) to approve.
+    pub names: Vec<String>,
+    /// Every project server of the folder, and the ones added later ("Use this and all future
+    /// MCP servers in this project").
+    #[arg(long, conflicts_with = "names")]
+    pub all: bool,
+    /// The project folder (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// Also record that you trust this folder, as Claude Code's "Yes, I trust this folder" does
+    /// (Claude Code uses approvals only in trusted folders).
+    #[arg(long)]
+    pub trust: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CopyArgs {
+    pub name: String,
+    /// The client to copy to.
+    #[arg(long, value_enum)]
+    pub to: ClientArg,
+    /// The scope in Claude Code to copy to (default: local).
+    #[arg(short = 's', long, value_enum)]
+    pub scope: Option<ScopeArg>,
+    /// The project folder for local and project scope (default: the current directory).
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<PathBuf>,
+    /// The scope the server is in now, when it is in several (Claude Code).
+    #[arg(long, value_enum, value_name = "SCOPE")]
+    pub from_scope: Option<ScopeArg>,
+    /// Name of the copy (default: the same name).
+    #[arg(long, value_name = "NEW_NAME")]
+    pub name_as: Option<String>,
+    /// Show the copy; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the copy even when the doctor finds an error in it.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    pub name: String,
+    /// The app the snippet is for.
+    #[arg(long = "as", value_enum, value_name = "APP")]
+    pub shape: ShapeArg,
+    #[command(flatten)]
+    pub target: Target,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShapeArg {
+    ClaudeDesktop,
+    ClaudeAdd,
+    Vscode,
+    Cursor,
+    Windsurf,
+    Codex,
 }
 
 #[derive(Args, Debug)]
@@ -242,13 +328,47 @@ pub struct AddArgs {
     /// The command and its arguments (after the options, or after `--`), or the URL of a
     /// remote server. Everything after the command belongs to it (`npx -y pkg`); an option this
     /// tool does not know is an error, never taken for the command (a command that starts with
-    /// `-` needs `--` before it).
+    /// `-` needs `--` before it). Not with --from-registry, which builds the command itself.
     #[arg(
         trailing_var_arg = true,
-        required = true,
+        required_unless_present = "from_registry",
         value_name = "COMMAND_OR_URL"
     )]
     pub command: Vec<String>,
+    #[command(flatten)]
+    pub registry: FromRegistry,
+}
+
+/// `add --from-registry`: the entry is built from the server's `server.json`.
+#[derive(Args, Debug, Default)]
+pub struct FromRegistry {
+    /// Build the entry from this server's description in the MCP Registry (its name as
+    /// `mcpconf search` shows it, e.g. io.github.jane/weather).
+    #[arg(
+        long,
+        value_name = "SERVER_NAME",
+        conflicts_with_all = ["command", "env", "headers", "transport"]
+    )]
+    pub from_registry: Option<String>,
+    /// A value the server asks for (repeatable): KEY is an environment variable's, a header's
+    /// or an argument's name. Never a secret: secrets are asked for without showing them, or
+    /// read as KEY=VALUE lines from standard input.
+    #[arg(long = "var", value_name = "KEY=VALUE", requires = "from_registry")]
+    pub vars: Vec<String>,
+    /// Which way to run it, when it offers several (`package:0`, `remote:0`, as `mcpconf
+    /// search --json` lists them); default: the first that works for the client.
+    #[arg(long, value_name = "WAY", requires = "from_registry")]
+    pub way: Option<String>,
+    /// Only add it; do not test-launch it afterwards.
+    #[arg(long, requires = "from_registry")]
+    pub no_test: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// Words to look for in the servers' names, titles and descriptions.
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
 }
 
 #[derive(Args, Debug)]
@@ -296,6 +416,9 @@ pub struct TestArgs {
 pub struct ImportArgs {
     /// File holding the snippet; `-` or nothing reads standard input.
     pub file: Option<PathBuf>,
+    /// Bring the servers over from another app's own files (read only; never written).
+    #[arg(long, value_enum, conflicts_with = "file")]
+    pub from: Option<AppArg>,
     #[command(flatten)]
     pub target: Target,
     /// Name for a snippet that does not name its server.

@@ -7,7 +7,12 @@ use mcpconf_core::edit::{self, Base, Change};
 use mcpconf_core::model::{Dialect, ServerSpec};
 use mcpconf_testkit::{Sandbox, json, stderr};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// The kill schedule is spread over how long a save takes; the other test's Claude Code
+/// processes would change that figure while it runs, so the two take turns.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
 fn mcpconf(sb: &Sandbox) -> Command {
     sb.command(env!("CARGO_BIN_EXE_mcpconf"))
@@ -64,6 +69,7 @@ impl Rng {
 
 #[test]
 fn sigkill_at_random_points_leaves_the_old_or_the_new_file() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let sb = Sandbox::new();
     seed_file(&sb);
     let add = |name: &str| {
@@ -81,20 +87,32 @@ fn sigkill_at_random_points_leaves_the_old_or_the_new_file() {
         .stderr(Stdio::null());
         c
     };
-    // How long one uninterrupted save takes here, to spread the kill points over it.
-    let t0 = Instant::now();
-    assert!(add("warmup").status().unwrap().success());
-    let full = t0.elapsed();
+    // How long one uninterrupted save takes here, to spread the kill points over it. The
+    // figure is measured again every few rounds (the file and the backups grow, and a CI
+    // machine's speed drifts); a single early figure made the schedule miss one side.
+    let timed_add = |name: &str| {
+        let t0 = Instant::now();
+        assert!(add(name).status().unwrap().success());
+        t0.elapsed()
+    };
+    let mut full = (0..3)
+        .map(|k| timed_add(&format!("warmup{k}")))
+        .max()
+        .unwrap();
     let mut current = std::fs::read(sb.claude_json()).unwrap();
     let seed = 0x5eed_1234_u64;
     let mut rng = Rng(seed);
     let (mut old_seen, mut new_seen) = (0, 0);
     for i in 0..220 {
+        if i % 20 == 19 {
+            full = timed_add(&format!("measure{i}"));
+            current = std::fs::read(sb.claude_json()).unwrap();
+        }
         let name = format!("s{i}");
         let expected_new = expected_after_add(&current, &name);
         let mut child = add(&name).spawn().unwrap();
         // Fault injection, not synchronisation: the kill lands at a random moment of the save.
-        let delay = Duration::from_micros(rng.next() % (full.as_micros() as u64 * 11 / 10 + 1));
+        let delay = Duration::from_micros(rng.next() % (full.as_micros() as u64 * 12 / 10 + 1));
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
@@ -122,6 +140,7 @@ fn sigkill_at_random_points_leaves_the_old_or_the_new_file() {
 
 #[test]
 fn concurrent_claude_and_mcpconf_adds_lose_nothing() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let sb = Sandbox::new();
     // A realistically large file: both programs' read-modify-write windows grow with it, so
     // they really overlap (with a tiny file even a careless writer would rarely lose anything).

@@ -81,6 +81,8 @@ fn a_server_that_prints_its_secret_does_not_leak_it_through_test() {
         ),
     );
     let cfg_s = cfg.to_str().unwrap();
+    // Approved, so that Claude Code (and so the test) starts it.
+    sb.approve_project_servers();
     set_secret(&sb, "leaky-token", value);
     run_ok(
         &sb,

@@ -73,6 +73,14 @@ pub enum LoadError {
 /// Larger than any real config; protects against loading a wrong file by mistake.
 pub const MAX_FILE_SIZE: u64 = 1 << 30;
 
+static PARSES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many documents this process has parsed (one parse of a 55 MB `~/.claude.json` is most of
+/// an operation's time; tests and benchmarks check that an operation parses each file once).
+pub fn parses() -> u64 {
+    PARSES.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A server as it stands in the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawServer {
@@ -117,6 +125,7 @@ impl Document {
     /// Parse `bytes` read from `path`. `kind` is refined by the content: a file with a top-level
     /// `projects` object is a Claude Code state file whatever its name.
     pub fn parse(path: &Path, bytes: Vec<u8>) -> Result<Document, LoadError> {
+        PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if bytes.len() as u64 > MAX_FILE_SIZE {
             return Err(LoadError::TooLarge {
                 size: bytes.len() as u64,
@@ -310,6 +319,12 @@ impl Document {
                 .collect(),
             _ => Vec::new(),
         }
+    }
+
+    /// A member of `projects[<dir>]` in a Claude Code state file, parsed (small values only:
+    /// Claude Code's per-project choices such as `hasTrustDialogAccepted`).
+    pub fn project_member(&self, project: &str, key: &str) -> Option<Value> {
+        self.value_at(self.member(self.project_node(project)?, key)?)
     }
 
     /// A top-level member, parsed (small values only: used for `projects[...]` lookups by tests

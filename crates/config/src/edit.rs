@@ -47,6 +47,17 @@ pub enum Change {
         name: String,
         disabled: bool,
     },
+    /// Claude Code's record of a project (`.mcp.json`) server approval at the top of a settings
+    /// file (`<project>/.claude/settings.local.json`), as its own approval dialog writes it: the
+    /// name appended to `enabledMcpjsonServers` and taken out of `disabledMcpjsonServers`; with
+    /// no name, `enableAllProjectMcpServers: true` ("Use this and all future MCP servers").
+    ApproveMcpjson { name: Option<String> },
+    /// A rejection Claude Code recorded in `~/.claude.json`
+    /// (`projects[dir].disabledMcpjsonServers`), taken back.
+    UnrejectMcpjson { project: String, name: String },
+    /// Claude Code's trust record for a folder (`projects[dir].hasTrustDialogAccepted: true`),
+    /// as its "Yes, I trust this folder" writes it.
+    TrustProject { project: String },
 }
 
 impl Change {
@@ -56,7 +67,10 @@ impl Change {
             Change::Put { section, .. }
             | Change::Remove { section, .. }
             | Change::Rename { section, .. } => Some(section),
-            Change::SetDisabled { .. } => None,
+            Change::SetDisabled { .. }
+            | Change::ApproveMcpjson { .. }
+            | Change::UnrejectMcpjson { .. }
+            | Change::TrustProject { .. } => None,
         }
     }
 
@@ -64,7 +78,10 @@ impl Change {
         match self {
             Change::Put { name, .. }
             | Change::Remove { name, .. }
-            | Change::SetDisabled { name, .. } => name,
+            | Change::SetDisabled { name, .. }
+            | Change::UnrejectMcpjson { name, .. } => name,
+            Change::ApproveMcpjson { name } => name.as_deref().unwrap_or("*"),
+            Change::TrustProject { .. } => "",
             Change::Rename { from, .. } => from,
         }
     }
@@ -123,6 +140,9 @@ pub fn plan(doc: &Document, changes: &[Change]) -> Result<ObjectPatch, Vec<Confl
             .unwrap_or_else(|| doc.server(s, n))
     };
     let mut disabled: Vec<(String, Vec<String>)> = Vec::new();
+    // Approval lists as earlier changes in this list leave them: (enabled, rejected).
+    let mut approvals: Option<(Vec<String>, Vec<String>)> = None;
+    let mut unrejected: Vec<(String, Vec<String>)> = Vec::new();
     for change in changes {
         match change {
             Change::Put {
@@ -245,6 +265,53 @@ pub fn plan(doc: &Document, changes: &[Change]) -> Result<ObjectPatch, Vec<Confl
                     .object(project.clone())
                     .set("disabledMcpServers", value);
             }
+            Change::ApproveMcpjson { name: None } => {
+                if doc.top_level("enableAllProjectMcpServers") != Some(Value::Bool(true)) {
+                    patch.set("enableAllProjectMcpServers", Value::Bool(true));
+                }
+            }
+            Change::ApproveMcpjson { name: Some(name) } => {
+                let (enabled, rejected) = approvals.get_or_insert_with(|| {
+                    (
+                        names(doc.top_level("enabledMcpjsonServers")),
+                        names(doc.top_level("disabledMcpjsonServers")),
+                    )
+                });
+                if !enabled.contains(name) {
+                    enabled.push(name.clone());
+                    patch.set("enabledMcpjsonServers", strings(enabled));
+                }
+                if rejected.contains(name) {
+                    rejected.retain(|n| n != name);
+                    patch.set("disabledMcpjsonServers", strings(rejected));
+                }
+            }
+            Change::UnrejectMcpjson { project, name } => {
+                let list = match unrejected.iter_mut().find(|(p, _)| p == project) {
+                    Some((_, l)) => l,
+                    None => {
+                        let now = names(doc.project_member(project, "disabledMcpjsonServers"));
+                        unrejected.push((project.clone(), now));
+                        &mut unrejected.last_mut().expect("just pushed").1
+                    }
+                };
+                if list.contains(name) {
+                    list.retain(|n| n != name);
+                    patch
+                        .object("projects")
+                        .object(project.clone())
+                        .set("disabledMcpjsonServers", strings(list));
+                }
+            }
+            Change::TrustProject { project } => {
+                if doc.project_member(project, "hasTrustDialogAccepted") != Some(Value::Bool(true))
+                {
+                    patch
+                        .object("projects")
+                        .object(project.clone())
+                        .set("hasTrustDialogAccepted", Value::Bool(true));
+                }
+            }
         }
     }
     if conflicts.is_empty() {
@@ -252,6 +319,22 @@ pub fn plan(doc: &Document, changes: &[Change]) -> Result<ObjectPatch, Vec<Confl
     } else {
         Err(conflicts)
     }
+}
+
+/// The names of a list of strings (Claude Code also takes one name written as a string).
+fn names(v: Option<Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(items)) => items
+            .into_iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect(),
+        Some(Value::String(s)) => vec![s],
+        _ => Vec::new(),
+    }
+}
+
+fn strings(list: &[String]) -> Value {
+    Value::Array(list.iter().cloned().map(Value::String).collect())
 }
 
 /// [`inverse`] for a write made of `changes` to `before`, without parsing what it wrote: the
@@ -294,6 +377,11 @@ pub fn inverse_of_changes(before: &Document, changes: &[Change]) -> Vec<Change> 
                 switches.retain(|(p, n, _)| !(p == project && n == name));
                 switches.push((project.clone(), name.clone(), *disabled));
             }
+            // Claude Code's own approval and trust records are not undone by Undo: taking back
+            // a person's trust decision is theirs to make (the backup keeps the old file).
+            Change::ApproveMcpjson { .. }
+            | Change::UnrejectMcpjson { .. }
+            | Change::TrustProject { .. } => {}
         }
     }
     let mut out = Vec::new();
@@ -602,6 +690,97 @@ mod tests {
         assert_eq!(
             d2.server(&Section::Project("/new".into()), "s"),
             Some(json!({"type": "stdio", "command": "c"}))
+        );
+    }
+
+    fn settings(s: &str) -> Document {
+        Document::parse(Path::new("settings.local.json"), s.as_bytes().to_vec()).unwrap()
+    }
+
+    fn approve(name: &str) -> Change {
+        Change::ApproveMcpjson {
+            name: Some(name.into()),
+        }
+    }
+
+    #[test]
+    fn approvals_are_written_as_claude_codes_dialog_writes_them() {
+        // A new file: exactly the bytes Claude Code 2.1.332 writes (the save adds the final
+        // newline to files it creates).
+        let d = settings("{}");
+        assert_eq!(
+            apply(&d, &[approve("tiny")]).unwrap().unwrap(),
+            "{\n  \"enabledMcpjsonServers\": [\n    \"tiny\"\n  ]\n}"
+        );
+        assert_eq!(
+            apply(
+                &d,
+                &[approve("tiny"), Change::ApproveMcpjson { name: None }]
+            )
+            .unwrap()
+            .unwrap(),
+            "{\n  \"enabledMcpjsonServers\": [\n    \"tiny\"\n  ],\n  \"enableAllProjectMcpServers\": true\n}"
+        );
+        // Merged into a file with other keys: they stay, the list is appended to in order, and
+        // a rejection of the same name is taken back.
+        let d = settings(
+            r#"{"permissions":{"allow":["Bash(ls)"]},"enabledMcpjsonServers":["zzz"],"disabledMcpjsonServers":["alpha","beta"]}"#,
+        );
+        let out: Value = serde_json::from_str(
+            &apply(&d, &[approve("alpha"), approve("gamma")])
+                .unwrap()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            json!({"permissions":{"allow":["Bash(ls)"]},"enabledMcpjsonServers":["zzz","alpha","gamma"],"disabledMcpjsonServers":["beta"]})
+        );
+        // Approving what is approved writes nothing.
+        let d = settings(r#"{"enabledMcpjsonServers":["tiny"],"enableAllProjectMcpServers":true}"#);
+        assert_eq!(
+            apply(
+                &d,
+                &[approve("tiny"), Change::ApproveMcpjson { name: None }]
+            )
+            .unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn trust_and_rejections_in_the_state_file() {
+        let d = doc(
+            r#"{"projects":{"/p":{"mcpServers":{},"disabledMcpjsonServers":["a","b"]}},"userID":"u"}"#,
+        );
+        let changes = [
+            Change::TrustProject {
+                project: "/p".into(),
+            },
+            Change::UnrejectMcpjson {
+                project: "/p".into(),
+                name: "a".into(),
+            },
+            Change::TrustProject {
+                project: "/new".into(),
+            },
+        ];
+        let out: Value = serde_json::from_str(&apply(&d, &changes).unwrap().unwrap()).unwrap();
+        assert_eq!(out["projects"]["/p"]["hasTrustDialogAccepted"], json!(true));
+        assert_eq!(
+            out["projects"]["/p"]["disabledMcpjsonServers"],
+            json!(["b"])
+        );
+        assert_eq!(
+            out["projects"]["/new"],
+            json!({"hasTrustDialogAccepted": true})
+        );
+        assert_eq!(out["userID"], "u");
+        let d2 = doc(&serde_json::to_string(&out).unwrap());
+        assert_eq!(
+            apply(&d2, &changes).unwrap(),
+            None,
+            "already so: nothing to write"
         );
     }
 }

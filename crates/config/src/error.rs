@@ -42,6 +42,8 @@ pub enum ErrorCode {
     SecretNotFound,
     /// Larger than the keychain can hold (Windows: 2560 bytes).
     SecretTooLarge,
+    /// The MCP Registry (the catalog's source) could not be reached or gave an unusable answer.
+    RegistryUnavailable,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +124,10 @@ pub enum Error {
 
     #[error(transparent)]
     Secret(#[from] SecretError),
+
+    /// The catalog's registry (a URL, not a file) could not be asked.
+    #[error("Could not reach the MCP Registry at {url}: {reason}.")]
+    Registry { url: String, reason: String },
 }
 
 fn join_conflicts(c: &[Conflict]) -> String {
@@ -159,6 +165,7 @@ impl Error {
             Error::BackupNotFound { .. } => ErrorCode::BackupNotFound,
             Error::Io { .. } => ErrorCode::Io,
             Error::Secret(e) => e.code(),
+            Error::Registry { .. } => ErrorCode::RegistryUnavailable,
         }
     }
 
@@ -216,6 +223,9 @@ impl Error {
             }
             Error::Busy { .. } => "Wait a moment and try again.".into(),
             Error::Secret(e) => return e.fix(),
+            Error::Registry { .. } => "Check the internet connection (or MCPCONF_REGISTRY_URL, if \
+                 you set it) and try again. Servers found before are still shown, from the cache."
+                .into(),
             _ => return None,
         })
     }

@@ -58,8 +58,13 @@ pub const PATH_VARS: &[&str] = &[
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
     "XDG_STATE_HOME",
+    "XDG_CACHE_HOME",
     "CLAUDE_CONFIG_DIR",
     "MCPCONF_DATA_DIR",
+    // Where Codex keeps config.toml (read by `import --from codex`).
+    "CODEX_HOME",
+    // Not a path, but a place all the same: the MCP Registry the catalog reads (see `catalog`).
+    "MCPCONF_REGISTRY_URL",
 ];
 
 impl Host {
@@ -132,6 +137,30 @@ impl Host {
     pub fn data_path(&self) -> PathBuf {
         PathBuf::from(self.data_dir())
     }
+
+    /// Where this tool keeps what it can always fetch again (the MCP Registry catalog, icons).
+    ///
+    /// Precedence: `$XDG_CACHE_HOME/mcpconf`, else `~/.cache/mcpconf` on Linux;
+    /// `~/Library/Caches/mcpconf` on macOS; `%LOCALAPPDATA%\mcpconf\cache` on Windows (else
+    /// `~\AppData\Local\mcpconf\cache`). Not the data dir: nothing here needs a backup, and
+    /// deleting it loses nothing.
+    pub fn cache_dir(&self) -> String {
+        match self.os {
+            Os::Linux => match self.var("XDG_CACHE_HOME") {
+                Some(x) => self.join(x, &["mcpconf"]),
+                None => self.join(&self.home, &[".cache", "mcpconf"]),
+            },
+            Os::Macos => self.join(&self.home, &["Library", "Caches", "mcpconf"]),
+            Os::Windows => match self.var("LOCALAPPDATA") {
+                Some(a) => self.join(a, &["mcpconf", "cache"]),
+                None => self.join(&self.home, &["AppData", "Local", "mcpconf", "cache"]),
+            },
+        }
+    }
+
+    pub fn cache_path(&self) -> PathBuf {
+        PathBuf::from(self.cache_dir())
+    }
 }
 
 #[cfg(test)]
@@ -183,6 +212,36 @@ mod tests {
         ];
         for (h, want) in table {
             assert_eq!(h.data_dir(), want, "{h:?}");
+        }
+    }
+
+    #[test]
+    fn cache_dir_per_os() {
+        let table = [
+            (host(Os::Linux, "/home/u", &[]), "/home/u/.cache/mcpconf"),
+            (
+                host(Os::Linux, "/home/u", &[("XDG_CACHE_HOME", "/x/cache")]),
+                "/x/cache/mcpconf",
+            ),
+            (
+                host(Os::Macos, "/Users/u", &[("XDG_CACHE_HOME", "/ignored")]),
+                "/Users/u/Library/Caches/mcpconf",
+            ),
+            (
+                host(
+                    Os::Windows,
+                    r"C:\Users\u",
+                    &[("LOCALAPPDATA", r"C:\Users\u\AppData\Local")],
+                ),
+                r"C:\Users\u\AppData\Local\mcpconf\cache",
+            ),
+            (
+                host(Os::Windows, r"C:\Users\u", &[]),
+                r"C:\Users\u\AppData\Local\mcpconf\cache",
+            ),
+        ];
+        for (h, want) in table {
+            assert_eq!(h.cache_dir(), want, "{h:?}");
         }
     }
 

@@ -4,11 +4,15 @@
 
 #![warn(clippy::disallowed_methods)] // only `process` starts processes
 
+pub mod approval;
 pub mod catalog;
 pub mod clientenv;
+pub mod copyrules;
 pub mod diff;
 pub mod discovery;
 pub mod doctor;
+pub mod elsewhere;
+pub mod export;
 pub mod host;
 pub mod import;
 pub mod logs;

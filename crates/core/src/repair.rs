@@ -81,6 +81,54 @@ pub fn repair(path: &Path, bytes: &[u8]) -> Result<Repaired, NoRepair> {
     Ok(Repaired { bytes, fixes })
 }
 
+/// What a repair note says was wrong, in words for the person: "Removed a trailing comma on
+/// line 6." → "a comma too many on line 6".
+pub fn problem_words(fix: &str) -> String {
+    let fix = fix.trim_end_matches('.');
+    const WORDS: &[(&str, &str)] = &[
+        ("Removed trailing commas", "commas too many"),
+        ("Removed a trailing comma", "a comma too many"),
+        ("Removed // comments", "comments, which JSON does not allow"),
+        (
+            "Removed a // comment",
+            "a comment, which JSON does not allow",
+        ),
+        (
+            "Removed /* */ comments",
+            "comments, which JSON does not allow",
+        ),
+        (
+            "Removed a /* */ comment",
+            "a comment, which JSON does not allow",
+        ),
+        (
+            "Replaced curly quotes with straight quotes",
+            "curly quotes instead of straight ones",
+        ),
+        ("Added a missing comma", "a missing comma"),
+        ("Added the missing", "a missing"),
+        (
+            "Combined the second { } block",
+            "a second { } block pasted after the first",
+        ),
+        (
+            "Removed the second { } block",
+            "a second { } block pasted after the first",
+        ),
+        (
+            "Doubled the backslashes in",
+            "single backslashes in a Windows path, in",
+        ),
+        ("The file was empty", "nothing in it at all"),
+    ];
+    for (done, wrong) in WORDS {
+        if let Some(rest) = fix.strip_prefix(done) {
+            return format!("{wrong}{rest}");
+        }
+    }
+    fix.to_owned()
+}
+
 fn collect_keys(v: &Value, out: &mut BTreeSet<String>) {
     match v {
         Value::Object(m) => {
@@ -481,6 +529,22 @@ mod tests {
                 "{what}: {fixes:?} should mention {note}"
             );
         }
+    }
+
+    #[test]
+    fn what_was_wrong_is_said_in_words() {
+        assert_eq!(
+            problem_words("Removed a trailing comma on line 6."),
+            "a comma too many on line 6"
+        );
+        assert_eq!(
+            problem_words("Added the missing } at the end."),
+            "a missing } at the end"
+        );
+        assert_eq!(
+            problem_words("Removed // comments on lines 2 and 5."),
+            "comments, which JSON does not allow on lines 2 and 5"
+        );
     }
 
     #[test]

@@ -129,37 +129,55 @@ impl From<&Error> for Problem {
     }
 }
 
-/// The one-click answer to a file that does not parse.
+/// The one-click answers to a file that does not parse: a safe mechanical repair, and the newest
+/// backup that parsed. The repair is the first choice (it keeps every change made since).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "id", rename_all = "kebab-case")]
-pub enum Remedy {
-    /// Repair it mechanically (`fixes` says what would change; a backup is made first).
-    Repair {
-        description: String,
-        fixes: Vec<String>,
-    },
-    /// No safe repair (`why`): put back the newest backup that parsed.
-    RestoreBackup {
-        description: String,
-        why: String,
-        backup: crate::backup::BackupMeta,
-    },
+pub struct Remedy {
+    pub repair: Option<RepairOffer>,
+    /// Why no repair is safe, when there is none.
+    pub no_repair: Option<String>,
+    pub restore: Option<RestoreOffer>,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RepairOffer {
+    /// "Repair it: Removed a trailing comma on line 6."
+    pub description: String,
+    /// What the repair changes ("Removed a trailing comma on line 6.").
+    pub fixes: Vec<String>,
+    /// What is wrong, in words ("a comma too many on line 6").
+    pub problems: Vec<String>,
+    /// How many servers the repaired file holds.
+    pub servers: usize,
+}
+
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RestoreOffer {
+    /// "Put back the version from 2026-12-01 14:02 UTC (the newest copy that could be read)"
+    pub description: String,
+    pub backup: crate::backup::BackupMeta,
+    /// How many servers that version holds.
+    pub servers: usize,
 }
 
 impl Remedy {
+    /// The doctor's fix id: `repair` when a repair is safe, else `restore-backup`.
     pub fn id(&self) -> &'static str {
-        match self {
-            Remedy::Repair { .. } => "repair",
-            Remedy::RestoreBackup { .. } => "restore-backup",
+        if self.repair.is_some() {
+            "repair"
+        } else {
+            "restore-backup"
         }
     }
 
     pub fn description(&self) -> &str {
-        match self {
-            Remedy::Repair { description, .. } | Remedy::RestoreBackup { description, .. } => {
-                description
-            }
+        match (&self.repair, &self.restore) {
+            (Some(r), _) => &r.description,
+            (None, Some(b)) => &b.description,
+            (None, None) => "",
         }
     }
 }

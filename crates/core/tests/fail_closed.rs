@@ -76,8 +76,8 @@ fn a_damaged_bindings_list_makes_the_raw_view_read_only_and_no_file_gets_redacte
         json!({"command": "node", "args": ["o.js"]}),
     )
     .unwrap();
-    let newest = ws.store.backups().list(&cfg).unwrap().remove(0);
-    let (_, bytes) = ws.store.backups().read(&cfg, &newest.id).unwrap();
+    let newest = ws.backups(Some(&cfg)).unwrap().remove(0);
+    let (_, bytes) = ws.backup_content(&cfg, &newest.id).unwrap();
     assert!(!String::from_utf8_lossy(&bytes).contains(TOKEN));
     let err = ws.restore(&cfg, &newest.id).unwrap_err();
     assert!(matches!(err, Error::Placeholder { .. }), "{err}");

@@ -33,14 +33,14 @@ fn silent(sb: &Sandbox, name: &str, marker: &str) -> ProbeRequest {
 }
 
 fn request(name: &str, target: Result<Target, SpecError>) -> ProbeRequest {
-    ProbeRequest {
-        server: name.into(),
-        path: "/x/.mcp.json".into(),
-        scope: Scope::Project,
-        client: Client::ClaudeCode,
-        transport: Transport::Stdio,
+    ProbeRequest::new(
+        name,
+        "/x/.mcp.json".into(),
+        Scope::Project,
+        Client::ClaudeCode,
+        Transport::Stdio,
         target,
-    }
+    )
 }
 
 fn quick() -> RunOptions {
@@ -108,6 +108,7 @@ fn results_come_in_order_with_one_start_and_finish_per_server_and_a_bound() {
         match e {
             Progress::Started { .. } => running += 1,
             Progress::Finished { .. } => running -= 1,
+            Progress::Installing { .. } => {}
         }
         most = most.max(running);
     }
@@ -181,6 +182,8 @@ fn dropping_a_probe_midway_kills_its_server() {
             Duration::from_secs(600),
             ShutdownPolicy::default(),
             &cancel,
+            Client::ClaudeCode,
+            mcpconf_core::policy::Handshake::Dual,
         );
         // The caller gives up (e.g. the app's window closed): the future is dropped unfinished.
         let gave_up = tokio::time::timeout(Duration::from_millis(200), probe).await;

@@ -6,8 +6,17 @@
 //! ```
 //! stdio modes: good, paginated, no-tools, bad-tool-names, banner, garbage, stderr-banner,
 //! missing-module, missing-module-py, require-env, crash, silent, init-error, bad-init-result,
-//! old-protocol, hang-grandchild. HTTP: `http` serves streamable HTTP at /mcp and the legacy
-//! HTTP+SSE transport at /sse (+ /messages) on 127.0.0.1, printing its base URL on stdout first.
+//! old-protocol, hang-grandchild; for the 2026-07-28 revision: modern-only (answers
+//! `server/discover`, refuses `initialize` with -32022), ignore-discover (a legacy server that
+//! never answers `server/discover`), exit-on-discover (one that quits on it); limits (tools and
+//! instructions past what Claude keeps: a 5000-character description and instructions, a root
+//! `anyOf` schema, a name too long once Claude prefixes it), untyped-schema (a tool whose input
+//! schema is not `"type": "object"`). HTTP: `http` serves streamable HTTP
+//! at /mcp and the legacy HTTP+SSE transport at /sse (+ /messages) on 127.0.0.1, printing its
+//! base URL on stdout first. `http --oauth VARIANT` asks for an OAuth sign-in (401 to requests
+//! without the `--token`) and serves the sign-in metadata of VARIANT: ok, no-header (no
+//! `resource_metadata` in the challenge), no-metadata, as-404, no-s256 (only `plain`),
+//! unlisted-pkce, no-registration, cimd, resource-mismatch.
 //!
 //! `--grandchild` (and the `hang-grandchild` mode, which otherwise is `good`) first starts a
 //! grandchild that ignores SIGTERM and never exits; with `FIXTURE_GRANDCHILD_LOG` set, its pid is
@@ -32,6 +41,7 @@ struct Config {
     page: usize,
     var: String,
     token: Option<String>,
+    oauth: Option<String>,
     port: u16,
     /// Start a grandchild that ignores SIGTERM (implied by `hang-grandchild`).
     grandchild: bool,
@@ -49,6 +59,7 @@ fn parse_args() -> Result<Config, String> {
         page: 10,
         var: "FIXTURE_API_KEY".into(),
         token: None,
+        oauth: None,
         port: 0,
         grandchild: mode == "hang-grandchild",
         mode,
@@ -69,6 +80,7 @@ fn parse_args() -> Result<Config, String> {
             "--page" => cfg.page = num()?.max(1),
             "--var" => cfg.var = value,
             "--token" => cfg.token = Some(value),
+            "--oauth" => cfg.oauth = Some(value),
             "--port" => cfg.port = value.parse().map_err(|_| "--port: not a port")?,
             other => return Err(format!("unknown option {other}")),
         }
@@ -156,6 +168,70 @@ fn tool(name: &str) -> Value {
     })
 }
 
+/// The tools of the `limits` mode: each past one of Claude's limits, and one that is fine.
+fn limit_tools() -> Vec<Value> {
+    vec![
+        json!({"name": "fine", "description": "Fine", "inputSchema": {"type": "object"}}),
+        json!({"name": "long_description", "description": "d".repeat(5000),
+               "inputSchema": {"type": "object"}}),
+        json!({"name": "either", "description": "Either form",
+               "inputSchema": {"type": "object", "anyOf": [{"type": "object", "properties": {"a": {"type": "string"}}},
+                                         {"type": "object", "properties": {"b": {"type": "string"}}}]}}),
+        // Valid by itself (60 characters), too long as mcp__<server>__<tool>.
+        json!({"name": "n".repeat(60), "description": "Long name", "inputSchema": {"type": "object"}}),
+    ]
+}
+
+const MODERN: &str = "2026-07-28";
+
+/// The request's 2026-07-28 envelope, if it has a complete one.
+fn modern_envelope(msg: &Value) -> Option<&str> {
+    let meta = msg.pointer("/params/_meta")?;
+    meta.get("io.modelcontextprotocol/clientCapabilities")?;
+    meta.get("io.modelcontextprotocol/protocolVersion")?
+        .as_str()
+}
+
+/// A 2026-07-28-only server: `server/discover` and enveloped requests; `initialize` refused with
+/// -32022 naming the revision it speaks (as the spec asks of such servers).
+fn answer_modern(cfg: &Config, id: Value, method: &str, msg: &Value) -> Value {
+    let err = |code: i64, message: &str, data: Value| json!({"jsonrpc": "2.0", "id": id, "error": {"code": code, "message": message, "data": data}});
+    if method == "initialize" {
+        let asked = msg
+            .pointer("/params/protocolVersion")
+            .cloned()
+            .unwrap_or(Value::Null);
+        return err(
+            -32022,
+            "Unsupported protocol version: this server speaks 2026-07-28 only",
+            json!({"supported": [MODERN], "requested": asked}),
+        );
+    }
+    let Some(version) = modern_envelope(msg) else {
+        return err(
+            -32602,
+            "params._meta must carry the protocol version and client capabilities",
+            Value::Null,
+        );
+    };
+    if version != MODERN {
+        return err(
+            -32022,
+            "Unsupported protocol version",
+            json!({"supported": [MODERN], "requested": version}),
+        );
+    }
+    let info = json!({"io.modelcontextprotocol/serverInfo": {"name": "mcp-fixture-modern", "version": env!("CARGO_PKG_VERSION")}});
+    let result = match method {
+        "server/discover" => json!({"resultType": "complete", "supportedVersions": [MODERN],
+            "capabilities": {"tools": {}}, "ttlMs": 0, "cacheScope": "public", "_meta": info}),
+        "tools/list" => json!({"resultType": "complete", "ttlMs": 0, "cacheScope": "public",
+            "tools": tool_names(cfg).iter().map(|n| tool(n)).collect::<Vec<_>>()}),
+        _ => return err(-32601, "Method not found", Value::Null),
+    };
+    json!({"jsonrpc": "2.0", "id": id, "result": result})
+}
+
 fn tool_names(cfg: &Config) -> Vec<String> {
     if cfg.mode == "bad-tool-names" {
         return vec![
@@ -174,6 +250,12 @@ const KNOWN_VERSIONS: &[&str] = &["2024-11-05", "2025-03-26", "2025-06-18", "202
 fn answer(cfg: &Config, msg: &Value) -> Option<Value> {
     let id = msg.get("id")?.clone();
     let method = msg.get("method")?.as_str().unwrap_or("");
+    if cfg.mode == "modern-only" {
+        return Some(answer_modern(cfg, id, method, msg));
+    }
+    if method == "server/discover" && cfg.mode == "ignore-discover" {
+        return None;
+    }
     let result = match method {
         "initialize" => {
             if cfg.mode == "init-error" {
@@ -194,12 +276,22 @@ fn answer(cfg: &Config, msg: &Value) -> Option<Value> {
             } else {
                 "2025-11-25"
             };
-            json!({
+            let mut r = json!({
                 "protocolVersion": version,
                 "capabilities": {"tools": {}},
                 "serverInfo": {"name": "mcp-fixture", "version": env!("CARGO_PKG_VERSION")}
-            })
+            });
+            if cfg.mode == "limits" {
+                r["instructions"] = json!("i".repeat(5000));
+            }
+            r
         }
+        "tools/list" if cfg.mode == "limits" => json!({ "tools": limit_tools() }),
+        // An input schema that is not an object schema (the spec requires "type": "object").
+        "tools/list" if cfg.mode == "untyped-schema" => json!({ "tools": [
+            tool("fine"),
+            {"name": "loose", "description": "Loose", "inputSchema": {"oneOf": [{"type": "string"}, {"type": "number"}]}},
+        ]}),
         "tools/list" => {
             let names = tool_names(cfg);
             let start: usize = msg
@@ -313,6 +405,12 @@ fn serve_stdio(cfg: &Config, started: Instant) {
         let Ok(msg) = serde_json::from_str::<Value>(&line) else {
             continue;
         };
+        if cfg.mode == "exit-on-discover"
+            && msg.get("method").and_then(Value::as_str) == Some("server/discover")
+        {
+            // What some legacy servers do with a method they do not know.
+            std::process::exit(0);
+        }
         if let Some(reply) = answer(cfg, &msg) {
             let _ = writeln!(out, "{reply}");
             let _ = out.flush();
@@ -392,6 +490,51 @@ fn respond(stream: &mut TcpStream, status: &str, extra: &[(&str, &str)], body: &
     let _ = stream.flush();
 }
 
+/// The sign-in metadata the `--oauth` VARIANT serves at `path` (status, JSON), if any. The
+/// resource is the /mcp endpoint; the authorization server is this same origin (or its `/as`
+/// path for `as-404`).
+fn oauth_metadata(variant: &str, base: &str, path: &str) -> Option<(&'static str, Value)> {
+    let issuer = if variant == "as-404" {
+        format!("{base}/as")
+    } else {
+        base.to_owned()
+    };
+    let prm = json!({"resource": if variant == "resource-mismatch" { format!("{base}/elsewhere") } else { format!("{base}/mcp") },
+                     "authorization_servers": [issuer], "scopes_supported": ["mcp:tools"]});
+    let mut asm = json!({"issuer": issuer, "authorization_endpoint": format!("{base}/authorize"),
+        "token_endpoint": format!("{base}/token"), "response_types_supported": ["code"],
+        "code_challenge_methods_supported": ["S256"], "registration_endpoint": format!("{base}/register")});
+    match variant {
+        "no-s256" => asm["code_challenge_methods_supported"] = json!(["plain"]),
+        "unlisted-pkce" => {
+            asm.as_object_mut()?
+                .remove("code_challenge_methods_supported");
+        }
+        "no-registration" => {
+            asm.as_object_mut()?.remove("registration_endpoint");
+        }
+        "cimd" => {
+            asm.as_object_mut()?.remove("registration_endpoint");
+            asm["client_id_metadata_document_supported"] = json!(true);
+        }
+        _ => {}
+    }
+    match path {
+        "/.well-known/oauth-protected-resource/mcp" if variant != "no-metadata" => {
+            Some(("200 OK", prm))
+        }
+        "/.well-known/oauth-authorization-server"
+            if !matches!(variant, "no-metadata" | "as-404") =>
+        {
+            Some(("200 OK", asm))
+        }
+        p if p.starts_with("/.well-known/") => {
+            Some(("404 Not Found", json!({"error": "not_found"})))
+        }
+        _ => None,
+    }
+}
+
 type Sessions = Arc<Mutex<Vec<(u64, TcpStream)>>>;
 
 fn serve_http(cfg: Config) {
@@ -421,7 +564,43 @@ fn handle_conn(stream: TcpStream, cfg: &Config, sessions: &Sessions, next: &Atom
     let Some(req) = read_request(&mut reader) else {
         return;
     };
-    if let Some(token) = &cfg.token
+    let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
+    if let Some(variant) = &cfg.oauth {
+        let base = format!("http://{}", req.header("host").unwrap_or("127.0.0.1"));
+        if let Some((status, body)) = oauth_metadata(variant, &base, path) {
+            let body = body.to_string();
+            respond(
+                &mut write,
+                status,
+                &[("Content-Type", "application/json")],
+                body.as_bytes(),
+            );
+            return;
+        }
+        let signed_in = cfg
+            .token
+            .as_ref()
+            .is_some_and(|t| req.header("authorization") == Some(format!("Bearer {t}").as_str()));
+        if !signed_in {
+            let challenge = match variant.as_str() {
+                "no-header" => "Bearer error=\"invalid_token\"".to_owned(),
+                "no-metadata" => "Bearer realm=\"mcp-fixture\"".to_owned(),
+                _ => format!(
+                    "Bearer error=\"invalid_token\", resource_metadata=\"{base}/.well-known/oauth-protected-resource{path}\""
+                ),
+            };
+            respond(
+                &mut write,
+                "401 Unauthorized",
+                &[
+                    ("WWW-Authenticate", challenge.as_str()),
+                    ("Content-Type", "application/json"),
+                ],
+                br#"{"error":"invalid_token"}"#,
+            );
+            return;
+        }
+    } else if let Some(token) = &cfg.token
         && req.header("authorization") != Some(format!("Bearer {token}").as_str())
     {
         respond(
@@ -435,7 +614,6 @@ fn handle_conn(stream: TcpStream, cfg: &Config, sessions: &Sessions, next: &Atom
         );
         return;
     }
-    let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
     match (req.method.as_str(), path) {
         ("POST", "/mcp") => {
             let Ok(msg) = serde_json::from_slice::<Value>(&req.body) else {

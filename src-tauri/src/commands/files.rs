@@ -4,7 +4,7 @@ use super::source;
 use crate::ipc::{IpcResult, SourceRef};
 use crate::{AppState, blocking};
 use mcpconf_core::backup::BackupMeta;
-use mcpconf_core::diff::{self, FileDiff};
+use mcpconf_core::diff::FileDiff;
 use mcpconf_core::save::SaveOutcome;
 use mcpconf_core::workspace::RawFile;
 use serde::Serialize;
@@ -16,13 +16,7 @@ use ts_rs::TS;
 #[tauri::command]
 pub async fn backups(state: State<'_, AppState>, path: String) -> IpcResult<Vec<BackupMeta>> {
     let ws = state.ws.clone();
-    blocking(move || {
-        Ok(ws
-            .store
-            .backups()
-            .list(&ws.backup_key_path(&PathBuf::from(path)))?)
-    })
-    .await
+    blocking(move || Ok(ws.backups(Some(&PathBuf::from(path)))?)).await
 }
 
 /// What changed between a backup and the file as it is now (secrets masked on both sides).
@@ -33,21 +27,7 @@ pub async fn backup_diff(
     id: String,
 ) -> IpcResult<FileDiff> {
     let ws = state.ws.clone();
-    blocking(move || {
-        let key = ws.backup_key_path(&PathBuf::from(path));
-        let (meta, old) = ws.store.backups().read(&key, &id)?;
-        let now = ws
-            .store
-            .redacted(&key, std::fs::read(&key).unwrap_or_default());
-        Ok(diff::diff(
-            &key,
-            &old,
-            &now,
-            &format!("backup from {}", meta.time),
-            "now",
-        ))
-    })
-    .await
+    blocking(move || Ok(ws.backup_diff(&PathBuf::from(path), &id, None)?.1)).await
 }
 
 #[tauri::command]
@@ -96,6 +76,17 @@ pub async fn undo_mine(
     .await
 }
 
+/// What repairing a file would change (shown before "Repair it" writes).
+#[tauri::command]
+pub async fn repair_preview(state: State<'_, AppState>, path: String) -> IpcResult<FileDiff> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let key = ws.listed_file(&PathBuf::from(path))?;
+        Ok(ws.repair_preview(&key)?)
+    })
+    .await
+}
+
 /// Repair a file that does not parse (its broken version is backed up first).
 #[tauri::command]
 pub async fn repair_file(state: State<'_, AppState>, path: String) -> IpcResult<SaveOutcome> {
@@ -115,6 +106,27 @@ pub async fn raw_file(state: State<'_, AppState>, path: String) -> IpcResult<Raw
         Ok(ws.raw(&key)?)
     })
     .await
+}
+
+/// Check text typed in the raw view as saving would (the page calls it a moment after typing).
+#[tauri::command]
+pub async fn check_raw(
+    state: State<'_, AppState>,
+    path: String,
+    text: String,
+) -> IpcResult<Option<mcpconf_core::workspace::RawProblem>> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let key = ws.listed_file(&PathBuf::from(path))?;
+        Ok(ws.check_raw(&key, &text))
+    })
+    .await
+}
+
+/// The rules every shell applies (test timeouts, the raw view's limits), from the core.
+#[tauri::command]
+pub fn policy() -> mcpconf_core::policy::Policy {
+    mcpconf_core::policy::POLICY
 }
 
 #[tauri::command]
@@ -150,7 +162,7 @@ pub async fn server_log(
     let src = self::source(&state, &source)?;
     blocking(move || {
         let path = mcpconf_core::logs::desktop_server_log(
-            &ws.host,
+            ws.host(),
             &mcpconf_core::discovery::RealFs,
             &name,
         );

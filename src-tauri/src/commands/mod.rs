@@ -1,5 +1,7 @@
 //! The commands, grouped by screen.
 
+pub mod catalog;
+pub mod elsewhere;
 pub mod files;
 pub mod overview;
 pub mod probe;

@@ -1,15 +1,13 @@
-//! The overview: every file and server, what the doctor finds, and the catalog.
+//! The overview: every file and server, and what the doctor finds (the catalog: `catalog.rs`).
 
-use crate::ipc::{EVENT_FILES_CHANGED, FilesChanged, IpcError, IpcResult};
+use crate::ipc::{EVENT_FILES_CHANGED, FilesChanged, IpcResult};
 use crate::startup::{self, Step};
 use crate::{AppState, blocking};
-use mcpconf_core::catalog::{self, CatalogEntry};
 use mcpconf_core::discovery::Client;
 use mcpconf_core::doctor::Finding;
 use mcpconf_core::resolve::Resolution;
 use mcpconf_core::workspace::Listing;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
@@ -32,7 +30,8 @@ pub async fn overview(app: AppHandle, state: State<'_, AppState>) -> IpcResult<O
         let state = handle.state::<AppState>();
         // Masked by the facade: the page never gets a keychain value.
         let files = state.ws.list();
-        let findings = state.doctor().check_listings(&files);
+        // With the expiry of tokens kept in the keychain (read there, never sent to the page).
+        let findings = state.ws.check(&state.doctor(), &files);
         let desktop_running = mcpconf_core::running::desktop_running();
         Ok(Overview {
             files,
@@ -59,12 +58,22 @@ pub(crate) fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
     }
     let handle = app.clone();
     let ws = state.ws.clone();
+    // The watcher names files by identity; the page knows them by the paths it was shown.
+    let shown: Vec<(PathBuf, PathBuf)> = paths
+        .iter()
+        .map(|p| (mcpconf_core::fsio::identity(p), p.clone()))
+        .collect();
     let watcher = mcpconf_core::watch::watch(&paths, move |changed| {
         // Our own saves are not news: the page reloads after each of them already.
         let paths: Vec<String> = changed
             .iter()
-            .filter(|p| !ws.store.is_own_write(p))
-            .map(|p| p.display().to_string())
+            .filter(|p| !ws.is_own_write(p))
+            .flat_map(|p| {
+                shown
+                    .iter()
+                    .filter(move |(id, _)| id == p)
+                    .map(|(_, as_shown)| as_shown.display().to_string())
+            })
             .collect();
         if !paths.is_empty() {
             let _ = handle.emit(EVENT_FILES_CHANGED, FilesChanged { paths });
@@ -72,20 +81,6 @@ pub(crate) fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
     });
     // Not being able to watch is not fatal: the view still reloads on every action.
     *w = (paths, watcher.ok());
-}
-
-#[tauri::command]
-pub fn catalog() -> Vec<CatalogEntry> {
-    catalog::entries()
-}
-
-#[tauri::command]
-pub fn catalog_build(
-    id: String,
-    answers: BTreeMap<String, String>,
-    client: Client,
-) -> IpcResult<serde_json::Value> {
-    catalog::build(&id, &answers, client.dialect()).map_err(|e| IpcError::input(e.to_string()))
 }
 
 /// "Find it for me": every place `command` is installed, with versions, as `client` sees it.

@@ -22,6 +22,8 @@ const POLL: Duration = Duration::from_millis(100);
 /// A sandbox HOME (with XDG dirs, this tool's data dir and a project folder).
 pub struct Fixture {
     dir: tempfile::TempDir,
+    /// More environment for the app (e.g. `MCPCONF_REGISTRY_URL`).
+    vars: Vec<(String, String)>,
 }
 
 impl Default for Fixture {
@@ -45,7 +47,15 @@ impl Fixture {
         ] {
             std::fs::create_dir_all(dir.path().join(d)).unwrap();
         }
-        Fixture { dir }
+        Fixture {
+            dir,
+            vars: Vec::new(),
+        }
+    }
+
+    /// Start the app with `key=value` in its environment too.
+    pub fn set_var(&mut self, key: &str, value: &str) {
+        self.vars.push((key.to_owned(), value.to_owned()));
     }
 
     pub fn root(&self) -> PathBuf {
@@ -96,6 +106,9 @@ impl Fixture {
             // Mesa's shader cache is of no use under Xvfb (and complains about missing folders).
             ("MESA_SHADER_CACHE_DISABLE".into(), "true".into()),
         ]
+        .into_iter()
+        .chain(self.vars.iter().cloned())
+        .collect()
     }
 }
 
@@ -110,6 +123,17 @@ pub fn app_binary() -> PathBuf {
     assert!(
         bin.exists(),
         "the app is not built at {}: run `cargo build -p mcpconf-app` (after `npm run build` in ui/)",
+        bin.display()
+    );
+    bin
+}
+
+/// The fixture MCP server (`mcp-fixture`), built beside the app (`scripts/test-e2e` builds it).
+pub fn fixture_server() -> PathBuf {
+    let bin = app_binary().parent().unwrap().join("mcp-fixture");
+    assert!(
+        bin.exists(),
+        "the fixture server is not built at {}: run `cargo build -p mcp-fixture`",
         bin.display()
     );
     bin

@@ -164,6 +164,31 @@ async fn test_all_turns_working_servers_green_and_broken_ones_red_with_the_reaso
             .await
             .unwrap();
         assert!(!reason.trim().is_empty(), "{name} shows why it failed");
+        // One reason and at most one button: the launch result and the doctor's finding of
+        // the same cause are one headline, the rest behind Details.
+        let headlines = row
+            .find_all(By::Css("[data-testid='headline']"))
+            .await
+            .unwrap();
+        assert_eq!(headlines.len(), 1, "{name} has one headline");
+        let buttons = row
+            .find_all(By::Css("[data-testid='fix-button']"))
+            .await
+            .unwrap();
+        assert!(buttons.len() <= 1, "{name} has at most one fix button");
+        if name == "notes" {
+            assert_eq!(
+                buttons.len(),
+                1,
+                "notes' one fix is offered with its reason"
+            );
+            let reason_box = headlines[0].attr("data-from").await.unwrap();
+            assert_eq!(
+                reason_box.as_deref(),
+                Some("test"),
+                "the reason is the test's"
+            );
+        }
     }
     app.shot("tested").await;
     app.quit().await;
@@ -174,7 +199,7 @@ async fn one_click_path_fix_rewrites_the_file_with_a_backup_and_the_retest_is_gr
     let w = world();
     let app = App::launch(&w.fx).await;
     let fix = app
-        .wait_css("[data-testid='finding'][data-server='notes'][data-code='command-not-found'] [data-testid='fix-button'][data-fix-id='absolute-command']")
+        .wait_css("[data-testid='headline'][data-server='notes'][data-code='command-not-found'] [data-testid='fix-button'][data-fix-id='absolute-command']")
         .await;
     let before = backups_of(&w.fx);
     fix.click().await.unwrap();
@@ -356,5 +381,73 @@ async fn an_external_edit_shows_up_without_a_restart() {
     std::fs::write(&tmp, serde_json::to_string_pretty(&v).unwrap()).unwrap();
     std::fs::rename(&tmp, &cfg).unwrap();
     app.server_row("added-elsewhere", Some(&cfg)).await;
+    app.quit().await;
+}
+
+/// The file as the most common guide mistake leaves it: a comma too many after the last server.
+fn with_trailing_comma(text: &str) -> String {
+    let at = text.rfind("}\n  }").expect("the servers object ends");
+    format!("{},{}", &text[..at + 1], &text[at + 1..])
+}
+
+#[tokio::test]
+async fn a_file_with_a_comma_too_many_is_repaired_from_the_overview_in_one_click() {
+    let w = world();
+    let cfg = w.fx.desktop_config();
+    let good = read(&cfg);
+    let broken = with_trailing_comma(&good);
+    assert!(serde_json::from_str::<serde_json::Value>(&broken).is_err());
+    std::fs::write(&cfg, &broken).unwrap();
+    let app = App::launch(&w.fx).await;
+    let problem = app.wait_testid("file-problem").await.text().await.unwrap();
+    assert!(problem.contains("a comma too many on line"), "{problem}");
+    app.shot("broken-file").await;
+    app.click("file-repair").await;
+    // What will change is shown before anything is written.
+    let diff = app.wait_testid("confirm-diff").await.text().await.unwrap();
+    assert!(diff.contains(','), "{diff}");
+    assert_eq!(
+        read(&cfg),
+        broken,
+        "nothing written before the person confirms"
+    );
+    app.click("confirm-ok").await;
+    app.until("the file parses again", || {
+        serde_json::from_str::<serde_json::Value>(&read(&cfg)).is_ok()
+    })
+    .await;
+    assert_eq!(
+        json(&cfg),
+        serde_json::from_str::<serde_json::Value>(&good).unwrap()
+    );
+    app.server_row("memory", Some(&cfg)).await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_broken_file_can_be_put_back_to_the_last_version_that_could_be_read() {
+    let w = world();
+    let cfg = w.fx.desktop_config();
+    let original = read(&cfg);
+    let app = App::launch(&w.fx).await;
+    // A change through the app makes a backup of the original.
+    let row = app.server_row("broken", None).await;
+    row.query(By::Css("[data-testid='server-toggle']"))
+        .first()
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    app.until("the file changed", || read(&cfg) != original)
+        .await;
+    // Then the file gets damaged elsewhere (an editor, a paste).
+    let damaged = with_trailing_comma(&read(&cfg));
+    std::fs::write(&cfg, &damaged).unwrap();
+    app.click("file-restore").await;
+    app.until("the backup's exact bytes are back", || {
+        read(&cfg) == original
+    })
+    .await;
     app.quit().await;
 }

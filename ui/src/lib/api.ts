@@ -3,9 +3,16 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { open } from "@tauri-apps/plugin-dialog";
+import type { ApproveReport } from "./bindings/ApproveReport";
 import type { BackupMeta } from "./bindings/BackupMeta";
-import type { CatalogEntry } from "./bindings/CatalogEntry";
+import type { CopyReport } from "./bindings/CopyReport";
+import type { Exported } from "./bindings/Exported";
+import type { FoundFile } from "./bindings/FoundFile";
+import type { Reading } from "./bindings/Reading";
+import type { Shape } from "./bindings/Shape";
+import type { CatalogAdded } from "./bindings/CatalogAdded";
 import type { Client } from "./bindings/Client";
+import type { Details } from "./bindings/Details";
 import type { FileDiff } from "./bindings/FileDiff";
 import type { FilesChanged } from "./bindings/FilesChanged";
 import type { Finding } from "./bindings/Finding";
@@ -22,6 +29,11 @@ import type { RawFile } from "./bindings/RawFile";
 import type { RemoveReport } from "./bindings/RemoveReport";
 import type { Resolution } from "./bindings/Resolution";
 import type { SaveOutcome } from "./bindings/SaveOutcome";
+import type { FormSaved } from "./bindings/FormSaved";
+import type { FormRequest } from "./bindings/FormRequest";
+import type { Policy } from "./bindings/Policy";
+import type { RawProblem } from "./bindings/RawProblem";
+import type { SearchResult } from "./bindings/SearchResult";
 import type { SecretList } from "./bindings/SecretList";
 import type { ServerLog } from "./bindings/ServerLog";
 import type { ServerRef } from "./bindings/ServerRef";
@@ -49,9 +61,6 @@ export const api = {
   overview: () => invoke<Overview>("overview"),
   /** The first overview is on screen (the startup benchmark measures up to here; else a no-op). */
   uiReady: () => invoke<void>("ui_ready"),
-  catalog: () => invoke<CatalogEntry[]>("catalog"),
-  catalogBuild: (id: string, answers: Record<string, string>, client: Client) =>
-    invoke<JsonValue>("catalog_build", { id, answers, client }),
   resolveCommand: (command: string, client: Client) =>
     invoke<Resolution | null>("resolve_command", { command, client }),
 
@@ -68,6 +77,9 @@ export const api = {
   applyFix: (source: SourceRef, name: string, fixId: string) =>
     invoke<SaveOutcome>("apply_fix", { source, name, fixId }),
   fixAll: () => invoke<FixReport>("fix_all"),
+  /** Approve a project server for Claude Code (with `trust`: also trust its folder). */
+  approveServer: (project: string, name: string, trust: boolean) =>
+    invoke<ApproveReport>("approve_server", { project, name, trust }),
 
   testServers: (only: ServerRef[] | null, timeoutSecs?: number) =>
     invoke<ProbeResult[]>("test_servers", { only, timeoutSecs: timeoutSecs ?? null }),
@@ -75,13 +87,21 @@ export const api = {
 
   backups: (path: string) => invoke<BackupMeta[]>("backups", { path }),
   backupDiff: (path: string, id: string) => invoke<FileDiff>("backup_diff", { path, id }),
+  /** The editor's Save in one call: entry, new name, on/off, values kept in the keychain. */
+  saveForm: (source: SourceRef, form: FormRequest) => invoke<FormSaved>("save_form", { source, form }),
   restoreBackup: (path: string, id: string) => invoke<SaveOutcome>("restore_backup", { path, id }),
   /** Put back the backup `id` while the file still holds `written` (else an `undo-conflict`). */
   undo: (path: string, id: string, written: string) => invoke<SaveOutcome>("undo", { path, id, written }),
   /** Undo only the servers this app's own writes since backup `id` changed. */
   undoMine: (path: string, id: string) => invoke<SaveOutcome>("undo_mine", { path, id }),
+  /** What repairing a file would change. */
+  repairPreview: (path: string) => invoke<FileDiff>("repair_preview", { path }),
   /** Repair a file that does not parse (the broken version is backed up first). */
   repairFile: (path: string) => invoke<SaveOutcome>("repair_file", { path }),
+  /** Check raw-view text as saving would: where it goes wrong, or null. */
+  checkRaw: (path: string, text: string) => invoke<RawProblem | null>("check_raw", { path, text }),
+  /** The rules every shell applies (timeouts, the raw view's limits). */
+  policy: () => invoke<Policy>("policy"),
   rawFile: (path: string) => invoke<RawFile>("raw_file", { path }),
   saveRaw: (path: string, text: string, base: string) => invoke<SaveOutcome>("save_raw", { path, text, base }),
   serverLog: (source: SourceRef, name: string) => invoke<ServerLog>("server_log", { source, name }),
@@ -93,6 +113,26 @@ export const api = {
   secretReveal: (name: string) => invoke<string>("secret_reveal", { name }),
   secretRemove: (name: string) => invoke<RemoveReport>("secret_remove", { name }),
 
+  /** Other apps' MCP files on this machine and their servers (read only). */
+  elsewhere: () => invoke<FoundFile[]>("elsewhere"),
+  /** A paste, each server judged on its own (nothing is saved). */
+  importRead: (text: string) => invoke<Reading>("import_read", { text }),
+  /** Copy a server to another client's file, rewritten for it (checked by the doctor first). */
+  copyServer: (source: SourceRef, name: string, to: SourceRef) => invoke<CopyReport>("copy_server", { source, name, to }),
+  /** A server as the snippet another app expects (never with a secret in it). */
+  exportServer: (source: SourceRef, name: string, shape: Shape) => invoke<Exported>("export_server", { source, name, shape }),
+  /** Search the catalog's copy on disk (fast: every keystroke). */
+  catalogSearch: (query: string) => invoke<SearchResult>("catalog_search", { query }),
+  /** Ask the registry about `query`; a newer call cancels this one. `true`: search again. */
+  catalogLookup: (query: string) => invoke<boolean>("catalog_lookup", { query }),
+  /** Read the whole registry into the copy (slow; in the background). */
+  catalogRefresh: () => invoke<number>("catalog_refresh"),
+  catalogDetails: (name: string) => invoke<Details>("catalog_details", { name }),
+  /** A server's icon as a data: URL (`null`: show initials). */
+  catalogIcon: (src: string) => invoke<string | null>("catalog_icon", { src }),
+  /** Add a catalog server; its secret answers go to the keychain, never into the page again. */
+  catalogAdd: (source: SourceRef, name: string, server: string, option: string, answers: Record<string, string[]>) =>
+    invoke<CatalogAdded>("catalog_add", { source, name, server, option, answers }),
   /**
    * The first screen in steps (paint after `listing`, then fill in the other two; `overview`
    * answers all three at once and stays for reloads that want them together).

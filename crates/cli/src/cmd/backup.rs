@@ -3,23 +3,14 @@
 use super::{CmdResult, report_save};
 use crate::args::{BackupAction, Global};
 use crate::out;
-use mcpconf_core::diff;
 use mcpconf_core::workspace::Workspace;
 use std::io::Write;
 use std::process::ExitCode;
 
 pub fn run(ws: &Workspace, g: &Global, action: BackupAction) -> CmdResult {
-    let backups = ws.store.backups();
     match action {
         BackupAction::List => {
-            let files = match &g.config {
-                Some(p) => vec![ws.backup_key_path(p)],
-                None => backups.files(),
-            };
-            let mut all = Vec::new();
-            for f in &files {
-                all.extend(backups.list(f)?);
-            }
+            let all = ws.backups(g.config.as_deref())?;
             let bytes: u64 = all.iter().map(|m| m.size).sum();
             if g.json {
                 out::json(&serde_json::json!({ "backups": all, "bytes": bytes }));
@@ -48,7 +39,7 @@ pub fn run(ws: &Workspace, g: &Global, action: BackupAction) -> CmdResult {
                         m.reason
                     );
                 }
-                let r = backups.retention();
+                let r = ws.backup_retention();
                 outln!(
                     "\n{} in all. Kept per file: at most {} backups and {}, always the newest one \
                      that could be read.",
@@ -60,7 +51,7 @@ pub fn run(ws: &Workspace, g: &Global, action: BackupAction) -> CmdResult {
         }
         BackupAction::Show { id } => {
             let meta = ws.find_backup(g.config.as_deref(), &id)?;
-            let (meta, bytes) = backups.read(&meta.path, &meta.id)?;
+            let (meta, bytes) = ws.backup_content(&meta.path, &meta.id)?;
             if g.json {
                 out::json(&serde_json::json!({
                     "backup": meta,
@@ -72,26 +63,8 @@ pub fn run(ws: &Workspace, g: &Global, action: BackupAction) -> CmdResult {
         }
         BackupAction::Diff { id, against } => {
             let meta = ws.find_backup(g.config.as_deref(), &id)?;
-            let (meta, old) = backups.read(&meta.path, &meta.id)?;
-            let (new, new_label) = match &against {
-                Some(other) => {
-                    let (m2, b2) = backups.read(&meta.path, other)?;
-                    (b2, format!("backup {} ({})", m2.id, m2.reason))
-                }
-                None => (
-                    // Shown as a backup would hold it: no keychain value in the diff.
-                    ws.store
-                        .redacted(&meta.path, std::fs::read(&meta.path).unwrap_or_default()),
-                    format!("current {}", meta.path.display()),
-                ),
-            };
-            let d = diff::diff(
-                &meta.path,
-                &old,
-                &new,
-                &format!("backup {} ({})", meta.id, meta.reason),
-                &new_label,
-            );
+            // Both sides as a backup holds them: no keychain value in the diff.
+            let (meta, d) = ws.backup_diff(&meta.path, &meta.id, against.as_deref())?;
             if g.json {
                 out::json(&serde_json::json!({ "backup": meta, "diff": d }));
             } else {

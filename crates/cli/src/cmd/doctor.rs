@@ -5,7 +5,7 @@ use crate::args::{Global, OsArg};
 use crate::out;
 use mcpconf_core::doctor::{Doctor, Finding, Severity};
 use mcpconf_core::host::Os;
-use mcpconf_core::workspace::fixes as fixall;
+use mcpconf_core::workspace::fixes;
 use mcpconf_core::workspace::{Listing, Workspace};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,7 +15,7 @@ fn target(ws: &Workspace, t: Option<OsArg>) -> Os {
         Some(OsArg::Windows) => Os::Windows,
         Some(OsArg::Macos) => Os::Macos,
         Some(OsArg::Linux) => Os::Linux,
-        None => ws.host.os,
+        None => ws.host().os,
     }
 }
 
@@ -28,7 +28,7 @@ fn listings(ws: &Workspace, g: &Global) -> Result<Vec<Listing>, CliError> {
 }
 
 fn doctor_for(ws: &Workspace, t: Option<OsArg>) -> Doctor {
-    let mut d = Doctor::new(&ws.host, target(ws, t));
+    let mut d = Doctor::new(ws.host(), target(ws, t));
     // Offer "move to keychain" only where a keychain answers.
     d.keychain_fix = ws.secrets().keychain().store().is_ok();
     d
@@ -37,7 +37,8 @@ fn doctor_for(ws: &Workspace, t: Option<OsArg>) -> Doctor {
 pub fn doctor(ws: &Workspace, g: &Global, t: Option<OsArg>) -> CmdResult {
     let listings = listings(ws, g)?;
     let doctor = doctor_for(ws, t);
-    let findings = doctor.check_listings(&listings);
+    // With the expiry of tokens kept in the keychain (never shown).
+    let findings = ws.check(&doctor, &listings);
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -122,7 +123,7 @@ pub fn fix(
     }
     let listings = listings(ws, g)?;
     let doctor = doctor_for(ws, t);
-    let mut report = fixall::fix_all(ws, &doctor, &listings, server, dry_run)?;
+    let mut report = fixes::fix_all(ws, &doctor, &listings, server, dry_run)?;
     // A file that was repaired (or put back) can now be read: fix its servers too.
     let mended: Vec<PathBuf> = report
         .fixed
@@ -135,7 +136,7 @@ pub fn fix(
             .into_iter()
             .filter(|l| mended.contains(&l.source.path))
             .collect();
-        let more = fixall::fix_all(ws, &doctor, &fresh, server, dry_run)?;
+        let more = fixes::fix_all(ws, &doctor, &fresh, server, dry_run)?;
         report.fixed.extend(more.fixed);
     }
     if g.json {

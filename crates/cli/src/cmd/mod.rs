@@ -1,8 +1,12 @@
 //! One module per command family; each is a few lines over the core.
 
+mod approve;
 mod backup;
+mod catalog;
+mod copy;
 mod doctor;
 mod exec;
+mod export;
 mod import;
 mod list;
 mod report;
@@ -68,11 +72,13 @@ impl CliError {
 pub type CmdResult = Result<ExitCode, CliError>;
 
 pub fn run(cli: Cli) -> CmdResult {
-    let ws = Workspace::current();
+    // Like `claude mcp list`: the .mcp.json of this folder and its parents are listed too.
+    let ws = Workspace::current().with_folder_projects();
     let g = cli.global;
     match cli.command {
         Command::List => list::run(&ws, &g),
         Command::Show { name, target } => server::show(&ws, &g, &target, &name),
+        Command::Add(a) if a.registry.from_registry.is_some() => catalog::add(&ws, &g, a),
         Command::Add(a) => server::add(&ws, &g, a),
         Command::Edit(a) => server::edit(&ws, &g, a),
         Command::Duplicate {
@@ -95,6 +101,10 @@ pub fn run(cli: Cli) -> CmdResult {
         } => doctor::fix(&ws, &g, server.as_deref(), all, dry_run, target_os),
         Command::Secret { action } => secret::run(&ws, &g, action),
         Command::Exec(a) => exec::run(a),
+        Command::Approve(a) => approve::run(&ws, &g, a),
+        Command::Copy(a) => copy::run(&ws, &g, a),
+        Command::Export(a) => export::run(&ws, &g, &a),
+        Command::Search(a) => catalog::search(&ws, &g, &a),
         Command::Report(a) => report::run(&ws, &g, &a),
     }
 }

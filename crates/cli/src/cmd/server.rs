@@ -67,6 +67,13 @@ pub fn show(ws: &Workspace, g: &Global, t: &Target, name: &str) -> CmdResult {
 }
 
 pub fn add(ws: &Workspace, g: &Global, a: AddArgs) -> CmdResult {
+    // clap does not enforce `requires` once a command is given: said here instead.
+    let r = &a.registry;
+    if !r.vars.is_empty() || r.way.is_some() || r.no_test {
+        return Err(CliError::Usage(
+            "--var, --way and --no-test go with --from-registry SERVER_NAME".into(),
+        ));
+    }
     let source = ws.target(&selector(g, &a.target))?;
     let transport = transport(a.transport);
     let env = parse_env(&a.env)?;

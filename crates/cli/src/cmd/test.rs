@@ -31,12 +31,25 @@ pub fn run(ws: &Workspace, g: &Global, a: &TestArgs) -> CmdResult {
         timeout,
         ..RunOptions::default()
     };
+    // A first start that downloads a package takes a while: say so as it happens (on stderr, so
+    // `--json` keeps stdout to itself).
+    let progress: mcpconf_core::probe::run::ProgressFn =
+        std::sync::Arc::new(|p: mcpconf_core::probe::Progress| {
+            if let mcpconf_core::probe::Progress::Installing {
+                server, package, ..
+            } = p
+            {
+                eprintln!("Installing {package} for \"{server}\"… (first start only)");
+            }
+        });
     // Scrubbed of keychain values by the facade, whatever the servers printed.
-    let results = ws.run_tests_blocking(run, opts, None, true).map_err(|e| {
-        CliError::Core(mcpconf_core::Error::invalid_input(format!(
-            "could not start the test runner: {e}"
-        )))
-    })?;
+    let results = ws
+        .run_tests_blocking(run, opts, Some(progress), true)
+        .map_err(|e| {
+            CliError::Core(mcpconf_core::Error::invalid_input(format!(
+                "could not start the test runner: {e}"
+            )))
+        })?;
     if g.json {
         out::json(&serde_json::json!({ "results": results }));
     } else {
@@ -97,6 +110,13 @@ fn table(results: &[ProbeResult]) {
             last_file = Some(file);
         }
         let summary = match r.status {
+            // Not started, or never answered (waiting for approval, a sign-in): say why.
+            Status::Warning if r.protocol_version.is_none() => r
+                .findings
+                .iter()
+                .find(|f| f.severity == Severity::Warning)
+                .map(|f| f.code.as_str().to_owned())
+                .unwrap_or_default(),
             Status::Error => r
                 .findings
                 .iter()

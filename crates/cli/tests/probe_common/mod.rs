@@ -41,8 +41,10 @@ pub fn mcpconf(sb: &Sandbox) -> Command {
     sb.command(env!("CARGO_BIN_EXE_mcpconf"))
 }
 
-/// Write a plain `{"mcpServers": ...}` file in the sandbox's project folder; returns its path.
+/// Write a plain `{"mcpServers": ...}` file in the sandbox's project folder, its servers
+/// approved for Claude Code (see [`Sandbox::approve_project_servers`]); returns its path.
 pub fn write_config(sb: &Sandbox, servers: &Value) -> PathBuf {
+    sb.approve_project_servers();
     sb.write(
         "work/.mcp.json",
         serde_json::to_string_pretty(&serde_json::json!({ "mcpServers": servers })).unwrap(),
@@ -183,4 +185,72 @@ pub fn unique_marker(what: &str) -> String {
         .unwrap()
         .as_nanos();
     format!("mcpconf-{what}-{}-{nanos}", std::process::id())
+}
+
+/// The TypeScript SDK's example server with its demo OAuth authorization server, on free
+/// loopback ports: the process and the MCP endpoint's URL (`http://localhost:PORT/mcp`, as the
+/// example names itself).
+pub fn sdk_oauth_server() -> (Spawned, String) {
+    let (mcp, auth) = (free_port(), free_port());
+    let mut cmd = Command::new("node");
+    cmd.arg(mcpconf_testkit::peers::sdk_example_server())
+        .arg("--oauth")
+        .env("MCP_PORT", mcp.to_string())
+        .env("MCP_AUTH_PORT", auth.to_string());
+    let (p, _) = start_until(cmd, "MCP Streamable HTTP Server listening", false);
+    (p, format!("http://localhost:{mcp}/mcp"))
+}
+
+/// What Claude Code says it will do with a server, and what `mcpconf test` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    Connected,
+    PendingApproval,
+    NeedsSignIn,
+    Failed,
+    /// `claude mcp list` leaves a rejected project server out.
+    Hidden,
+    Disabled,
+}
+
+/// Per server, the verdict of `claude mcp list`'s output (`name: … - ✔ Connected`).
+pub fn claude_verdicts(text: &str) -> std::collections::BTreeMap<String, Verdict> {
+    text.lines()
+        .filter_map(|l| {
+            let (name, rest) = l.split_once(": ")?;
+            let status = rest.rsplit(" - ").next()?;
+            let v = if status.starts_with('✔') {
+                Verdict::Connected
+            } else if status.starts_with('⏸') {
+                Verdict::PendingApproval
+            } else if status.starts_with("! Needs authentication") {
+                Verdict::NeedsSignIn
+            } else if status.starts_with('✘') || status.contains("tools fetch failed") {
+                // "! Connected · tools fetch failed": connected, but none of its tools usable.
+                Verdict::Failed
+            } else if status.starts_with('⊘') {
+                Verdict::Disabled
+            } else {
+                return None;
+            };
+            Some((name.trim().to_owned(), v))
+        })
+        .collect()
+}
+
+/// The same, read from one result of `mcpconf test --json`.
+pub fn our_verdict(r: &Value) -> Verdict {
+    let codes: Vec<String> = findings(r).into_iter().map(|(c, _)| c).collect();
+    let has = |c: &str| codes.iter().any(|x| x == c);
+    if has("needs-approval") {
+        Verdict::PendingApproval
+    } else if has("disabled-in-client") {
+        Verdict::Hidden
+    } else if has("needs-sign-in") && r["status"] != "error" {
+        Verdict::NeedsSignIn
+    } else if r["status"] == "error" {
+        Verdict::Failed
+    } else {
+        Verdict::Connected
+    }
 }

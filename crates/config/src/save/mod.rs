@@ -317,7 +317,7 @@ impl SaveOutcome {
 /// The file as found at the start of an attempt.
 enum Current {
     Missing,
-    Parsed(Document),
+    Parsed(Arc<Document>),
     /// It does not parse: only a whole-file replacement may write over it.
     Broken {
         bytes: Vec<u8>,
@@ -342,8 +342,30 @@ impl Current {
     }
 }
 
+/// A parse of the file the caller already made, and the identity the file had then: a save
+/// whose fresh read finds the file with that identity uses it instead of reading and parsing the
+/// file again (one parse per operation, for a `~/.claude.json` of tens of MB). The same identity
+/// check is what tells a save that another program wrote in between, so nothing is weakened.
+#[derive(Clone)]
+pub struct Known {
+    pub doc: Arc<Document>,
+    pub id: FileId,
+}
+
 /// Save `edit` to the config file at `path` (following a symlink to its target).
 pub fn save(store: &Store, path: &Path, edit: Edit<'_>, reason: &str) -> Result<SaveOutcome> {
+    save_with(store, path, edit, reason, None)
+}
+
+/// [`save`], using the caller's parse of the file when the file has not changed since.
+pub fn save_with(
+    store: &Store,
+    path: &Path,
+    edit: Edit<'_>,
+    reason: &str,
+    known: Option<Known>,
+) -> Result<SaveOutcome> {
+    let mut known = known;
     let target = fsio::resolve_target(path)?;
     let _own = lock::own_lock(&store.locks_dir(), &target, store.waits.own_lock)?;
     // Under our lock, so no other copy of this tool is between its swap and its clean-up.
@@ -379,43 +401,55 @@ pub fn save(store: &Store, path: &Path, edit: Edit<'_>, reason: &str) -> Result<
         }
         // Whether the file in place is the one we installed over a version we never saw.
         let mut displaced = false;
-        let (base, exists, meta, base_id) = match carry.take() {
-            Some((bytes, installed)) if FileId::of_path(&target) == Some(installed) => {
-                let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, "read", e))?;
-                displaced = true;
-                (bytes, true, Some(meta), installed)
-            }
-            _ => match fsio::read(&target)? {
-                Some(s) => (s.bytes, true, Some(s.meta), s.id),
-                None => (
-                    Vec::new(),
-                    false,
-                    None,
-                    FileId::of_path(&target).unwrap_or(NO_FILE),
-                ),
-            },
+        let reused = known.take().filter(|k| {
+            FileId::of_path(&target) == Some(k.id) && fsio::identity(k.doc.path()) == target
+        });
+        let (current, exists, meta, base_id) = if let Some(k) = reused {
+            let meta = std::fs::metadata(&target).map_err(|e| Error::io(&target, "read", e))?;
+            (Current::Parsed(k.doc), true, Some(meta), k.id)
+        } else {
+            let (base, exists, meta, base_id) = match carry.take() {
+                Some((bytes, installed)) if FileId::of_path(&target) == Some(installed) => {
+                    let meta =
+                        std::fs::metadata(&target).map_err(|e| Error::io(&target, "read", e))?;
+                    displaced = true;
+                    (bytes, true, Some(meta), installed)
+                }
+                _ => match fsio::read(&target)? {
+                    Some(s) => (s.bytes, true, Some(s.meta), s.id),
+                    None => (
+                        Vec::new(),
+                        false,
+                        None,
+                        FileId::of_path(&target).unwrap_or(NO_FILE),
+                    ),
+                },
+            };
+            let current = if !exists {
+                Current::Missing
+            } else if matches!(edit, Edit::Whole { .. }) {
+                // A whole-file replacement (a restore, the raw view) is exactly how a broken file
+                // gets mended, so it may write over one; the broken bytes are backed up first.
+                match Document::parse(&target, base.clone()) {
+                    Ok(doc) => Current::Parsed(Arc::new(doc)),
+                    Err(problem) => Current::Broken {
+                        bytes: base,
+                        problem,
+                    },
+                }
+            } else {
+                // Server changes need a file to patch.
+                Current::Parsed(Arc::new(
+                    Document::parse(&target, base).map_err(|p| invalid(&target, p))?,
+                ))
+            };
+            (current, exists, meta, base_id)
         };
         if let Some(m) = &meta
             && fsio::is_read_only(m)
         {
             return Err(Error::ReadOnly { path: target });
         }
-        let current = if !exists {
-            Current::Missing
-        } else if matches!(edit, Edit::Whole { .. }) {
-            // A whole-file replacement (a restore, the raw view) is exactly how a broken file
-            // gets mended, so it may write over one; the broken bytes are backed up first.
-            match Document::parse(&target, base.clone()) {
-                Ok(doc) => Current::Parsed(doc),
-                Err(problem) => Current::Broken {
-                    bytes: base,
-                    problem,
-                },
-            }
-        } else {
-            // Server changes need a file to patch.
-            Current::Parsed(Document::parse(&target, base).map_err(|p| invalid(&target, p))?)
-        };
         let new_bytes = match render(&current, edit, &target)? {
             Some(b) => b,
             // The version we displaced already says what we wanted: it goes back in place.
@@ -644,7 +678,7 @@ fn render(current: &Current, edit: Edit<'_>, target: &Path) -> Result<Option<Vec
         Edit::Changes(changes) => {
             let empty;
             let (doc, exists) = match current {
-                Current::Parsed(d) => (d, true),
+                Current::Parsed(d) => (d.as_ref(), true),
                 Current::Missing => {
                     empty = Document::empty(target);
                     (&empty, false)

@@ -242,6 +242,14 @@ fn values(
         if val.contains(MARKER_OPEN) {
             continue;
         }
+        if let Some(f) = cx
+            .doctor
+            .expired_token(cx.source, cx.name, what, k, val, None)
+        {
+            cx.out.push(f);
+            // Stale, not a secret worth keeping: the plaintext warning would only add noise.
+            continue;
+        }
         match sensitive::classify(k, val) {
             Sensitivity::Placeholder => {
                 let shown = if val.trim().is_empty() {
@@ -584,18 +592,23 @@ pub(super) fn duplicates(doctor: &Doctor, listings: &[Listing]) -> Vec<Finding> 
             here.sort_by_key(|s| rank(s));
             let winner = here[0];
             for loser in &here[1..] {
-                out.push(doctor.finding(
-                    loser,
-                    Some(name),
-                    Code::DuplicateServer,
+                let message = if loser.scope == winner.scope {
+                    // Two project files of one folder (its own and a parent's): the nearer wins.
+                    format!(
+                        "\"{name}\" is defined in {} and also in {}; in {p}, Claude Code uses the nearer one ({}) and ignores this one.",
+                        loser.path.display(),
+                        winner.path.display(),
+                        winner.path.display()
+                    )
+                } else {
                     format!(
                         "\"{name}\" is defined in the {} scope and also in the {} scope; in {p}, Claude Code uses the {} one and ignores this one.",
                         loser.scope.as_str(),
                         winner.scope.as_str(),
                         winner.scope.as_str()
-                    ),
-                    None,
-                ));
+                    )
+                };
+                out.push(doctor.finding(loser, Some(name), Code::DuplicateServer, message, None));
             }
         }
     }

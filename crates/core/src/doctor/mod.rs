@@ -7,6 +7,7 @@
 mod args;
 mod checks;
 pub mod fix;
+pub mod tokens;
 
 use crate::ErrorCode;
 use crate::clientenv::{self, ClientEnv, ShellMode};
@@ -45,6 +46,7 @@ pub enum Code {
     InvalidUrl,
     InsecureUrl,
     DuplicateServer,
+    TokenExpired,
 }
 
 impl Code {
@@ -82,6 +84,7 @@ impl Code {
             InvalidUrl => "invalid-url",
             InsecureUrl => "insecure-url",
             DuplicateServer => "duplicate-server",
+            TokenExpired => "token-expired",
         }
     }
 }
@@ -196,16 +199,15 @@ impl Doctor {
                     ErrorCode::SpecialFile | ErrorCode::IsDirectory => Code::SpecialFile,
                     _ => Code::InvalidShape,
                 };
-                let action = err.remedy.as_ref().map(|r| {
-                    let a = match r {
-                        crate::source::Remedy::Repair { .. } => FixAction::RepairFile,
-                        crate::source::Remedy::RestoreBackup { backup, .. } => {
-                            FixAction::RestoreBackup {
-                                id: backup.id.clone(),
-                            }
-                        }
+                let action = err.remedy.as_ref().and_then(|r| {
+                    let a = match (&r.repair, &r.restore) {
+                        (Some(_), _) => FixAction::RepairFile,
+                        (None, Some(b)) => FixAction::RestoreBackup {
+                            id: b.backup.id.clone(),
+                        },
+                        (None, None) => return None,
                     };
-                    (a, r.description().to_owned())
+                    Some((a, r.description().to_owned()))
                 });
                 out.push(self.finding(&l.source, None, code, err.message.clone(), action));
                 continue;

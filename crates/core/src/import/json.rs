@@ -1,16 +1,20 @@
 //! The JSON side of import: repair, split the top level into objects (or
 //! wrap bare `"name": {...}` pairs), parse, and merge the servers found.
 
+use super::dispatch;
 use super::error::ImportError;
 use super::node::Node;
 use super::notes::{Notes, given_twice, line_list};
+use super::refs::Input;
 use super::repair;
-use super::shape::{self, FoundServer};
+use super::shape::{FoundServer, Skip};
 use super::structure::{self, Item, Layout, Token};
 
 pub(super) struct Parsed {
     pub detected: &'static str,
     pub servers: Vec<FoundServer>,
+    pub skipped: Vec<Skip>,
+    pub inputs: Vec<Input>,
 }
 
 /// `first_line` is where `text` starts in the user's paste (it differs for the
@@ -57,10 +61,12 @@ fn import_pairs(
     // The added { shifts the first line one column right.
     let pairs = parse_object(&fixed, first_line, 0)?;
     let lines = |name: &str| layout.key_lines(name, 0..cleaned.len());
-    let found = shape::interpret(pairs, &lines, first_line, notes)?;
+    let found = dispatch::interpret(pairs, &lines, first_line, notes)?;
     Ok(Parsed {
         detected: found.detected,
         servers: found.servers,
+        skipped: found.skipped,
+        inputs: found.inputs,
     })
 }
 
@@ -102,17 +108,21 @@ fn import_objects(
     let mut parsed = Parsed {
         detected: "",
         servers: Vec::new(),
+        skipped: Vec::new(),
+        inputs: Vec::new(),
     };
     for item in objects {
         let pairs = parse_object(&fixed[item.span.clone()], item.line, item.column)?;
         let lines = |name: &str| layout.key_lines(name, item.span.clone());
-        let found = shape::interpret(pairs, &lines, item.line, notes)?;
+        let found = dispatch::interpret(pairs, &lines, item.line, notes)?;
         if parsed.detected.is_empty() {
             parsed.detected = found.detected;
         }
         for server in found.servers {
             merge(&mut parsed.servers, server, notes);
         }
+        parsed.skipped.extend(found.skipped);
+        parsed.inputs.extend(found.inputs);
     }
     Ok(parsed)
 }

@@ -6,19 +6,25 @@
 //! recognises each form, repairs only damage that has one sensible reading,
 //! and lists every repair in plain words so the user can check it.
 
+mod add_lines;
 mod claude_add;
 mod command;
 mod cursor;
+mod dispatch;
 mod error;
+pub mod fit;
 mod json;
 mod name;
 mod node;
 mod notes;
 mod prepare;
+pub mod readers;
+pub mod refs;
 mod repair;
 mod shape;
 mod shell;
 mod structure;
+mod template;
 
 #[cfg(test)]
 mod tests;
@@ -28,10 +34,12 @@ use serde_json::{Map, Value};
 
 pub use error::ImportError;
 pub use name::suggest_name;
+pub use readers::App;
+pub use refs::Question;
 
 use notes::{Notes, line_list};
 use prepare::Mode;
-use shape::FoundServer;
+use shape::{FoundServer, Skip};
 
 /// What a paste turned into.
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -72,13 +80,90 @@ pub fn clean_json_text(text: &str) -> Result<(String, Vec<String>), ImportError>
     Ok((fixed, notes.into_messages()))
 }
 
-/// Parses a pasted snippet into server entries, repairing the usual paste damage.
+/// Parses a pasted snippet into server entries, repairing the usual paste damage; every
+/// server must be usable (see [`read_snippet`] for the reading that offers the usable ones and
+/// lists the others).
 ///
 /// # Errors
 ///
 /// An [`ImportError`] whose message tells the user, in plain words, what is
 /// wrong and where (line and column when there is one), and what to do.
 pub fn import_snippet(text: &str) -> Result<Imported, ImportError> {
+    let (reading, mut skips) = read_with(text, None)?;
+    if !skips.is_empty() {
+        return Err(skips.remove(0).error);
+    }
+    Ok(reading.into_imported())
+}
+
+/// What a paste holds, each server judged on its own: the ones that can be added (with the
+/// values another app would have filled in, as questions) and the ones that cannot, with why.
+/// Nothing is written.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reading {
+    pub servers: Vec<Offered>,
+    /// Servers of the paste that cannot be added, with the reason.
+    pub skipped: Vec<Skipped>,
+    pub repairs: Vec<String>,
+    pub scope: Option<String>,
+    /// As in [`Imported`]; the other apps' readers add their own ids ("codex-config-toml", …).
+    pub detected: &'static str,
+    /// Which app's shape it was, in words ("VS Code mcp.json", "Codex config.toml", …).
+    pub label: &'static str,
+}
+
+/// A server that can be added.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Offered {
+    #[serde(flatten)]
+    pub server: ImportedServer,
+    /// Values the other app fills in when it starts the server (`${input:…}`, `${env:…}`, …).
+    pub questions: Vec<Question>,
+}
+
+/// A server that cannot be added.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub name: Option<String>,
+    pub line: Option<usize>,
+    /// Why, in plain words.
+    pub reason: String,
+}
+
+impl Reading {
+    fn into_imported(self) -> Imported {
+        Imported {
+            servers: self.servers.into_iter().map(|o| o.server).collect(),
+            repairs: self.repairs,
+            scope: self.scope,
+            detected: self.detected,
+        }
+    }
+}
+
+/// [`import_snippet`]'s lenient twin: every server judged on its own.
+///
+/// # Errors
+///
+/// When nothing in the paste is a server at all (empty, only text, broken JSON, …).
+pub fn read_snippet(text: &str) -> Result<Reading, ImportError> {
+    read_with(text, None).map(|(r, _)| r)
+}
+
+/// Another app's own file (`app` says how to read its `mcpServers`: Gemini's `url` is SSE,
+/// Cline's `disabled` and `autoApprove` are left out, …).
+///
+/// # Errors
+///
+/// When the file holds no server at all, or does not parse.
+pub fn read_app_file(app: Option<App>, text: &str) -> Result<Reading, ImportError> {
+    read_with(text, app).map(|(r, _)| r)
+}
+
+fn read_with(text: &str, app: Option<App>) -> Result<(Reading, Vec<Skip>), ImportError> {
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
     }
@@ -87,43 +172,119 @@ pub fn import_snippet(text: &str) -> Result<Imported, ImportError> {
     if text.trim().is_empty() {
         return Err(ImportError::Empty);
     }
+    let text = prepare::labelled(&text, &mut notes);
     let text = prepare::strip_markup(&text, &mut notes);
-    let (detected, servers, scope) = match prepare::detect_mode(&text) {
-        None => return Err(ImportError::OnlyText),
-        Some(Mode::Json) => {
-            let text = prepare::strip_prose_around_json(&text, &mut notes);
-            let parsed = json::import_json(&text, 1, &mut notes)?;
-            (parsed.detected, parsed.servers, None)
-        }
-        Some(Mode::Command) => {
-            let text = prepare::strip_prose_around_commands(&text, &mut notes);
-            from_commands(&text, &mut notes)?
+    let mut inputs = Vec::new();
+    let (detected, servers, skips, scope) = if readers::codex::looks_like(&text) {
+        let f = readers::codex::read(&text, &mut notes)?;
+        (f.detected, f.servers, f.skipped, None)
+    } else if readers::goose::looks_like(&text) && prepare::detect_mode(&text) != Some(Mode::Json) {
+        let f = readers::goose::read(&text, &mut notes)?;
+        (f.detected, f.servers, f.skipped, None)
+    } else {
+        match prepare::detect_mode(&text) {
+            None => return Err(ImportError::OnlyText),
+            Some(Mode::Json) => {
+                let text = prepare::strip_prose_around_json(&text, &mut notes);
+                let parsed = json::import_json(&text, 1, &mut notes)?;
+                inputs = parsed.inputs;
+                let mut found = shape::found(parsed.detected, parsed.servers);
+                found.skipped = parsed.skipped;
+                if let Some(app) = app
+                    && found.detected == "mcpServers-object"
+                {
+                    found = readers::adapt(app, found, &mut notes);
+                }
+                (found.detected, found.servers, found.skipped, None)
+            }
+            Some(Mode::Command) => {
+                let text = prepare::strip_prose_around_commands(&text, &mut notes);
+                let mut skips = Vec::new();
+                let (detected, servers, scope) = from_commands(&text, &mut notes, &mut skips)?;
+                (detected, servers, skips, scope)
+            }
         }
     };
     let servers = servers
         .into_iter()
-        .map(|found| ImportedServer {
-            suggested_name: suggest_name(&found.entry),
-            name: found.name,
-            entry: found.entry,
+        .map(|found| Offered {
+            questions: refs::questions(&found.entry, &inputs),
+            server: ImportedServer {
+                suggested_name: suggest_name(&found.entry),
+                name: found.name,
+                entry: found.entry,
+            },
         })
         .collect();
-    Ok(Imported {
-        servers,
-        repairs: notes.into_messages(),
-        scope,
-        detected,
-    })
+    let skipped = skips
+        .iter()
+        .map(|s| Skipped {
+            name: s.name.clone(),
+            line: s.line.or_else(|| s.error.line()),
+            reason: s.error.to_string(),
+        })
+        .collect();
+    Ok((
+        Reading {
+            servers,
+            skipped,
+            repairs: notes.into_messages(),
+            scope,
+            detected,
+            label: label(detected),
+        },
+        skips,
+    ))
+}
+
+/// Words for a `detected` value: which app's shape a paste was read as.
+pub fn label(detected: &str) -> &'static str {
+    match detected {
+        "mcpServers-object" => {
+            "an mcpServers configuration (Claude Desktop, Claude Code, Cursor and others)"
+        }
+        "named-entry" => "a named server",
+        "bare-entry" => "one server without a name",
+        "claude-mcp-add" => "a \"claude mcp add\" command",
+        "command-line" => "a command line",
+        "servers-map" => "VS Code mcp.json",
+        readers::windsurf::DETECTED => "Windsurf mcp_config.json",
+        readers::gemini::DETECTED => "Gemini CLI settings.json",
+        readers::cline::DETECTED => "Cline cline_mcp_settings.json",
+        readers::cursor::DETECTED => "Cursor mcp.json",
+        readers::zed::DETECTED => "Zed settings.json",
+        readers::opencode::DETECTED => "OpenCode opencode.json",
+        readers::amp::DETECTED => "Amp settings (amp.mcpServers)",
+        readers::codex::DETECTED => "Codex config.toml",
+        readers::goose::DETECTED => "Goose config.yaml",
+        add_lines::CODEX_ADD => "a \"codex mcp add\" command",
+        add_lines::DROID_ADD => "a \"droid mcp add\" command",
+        add_lines::CODE_ADD => "a \"code --add-mcp\" command",
+        add_lines::GEMINI_ADD => "a \"gemini mcp add\" command",
+        _ => "the snippet",
+    }
 }
 
 type FromCommands = (&'static str, Vec<FoundServer>, Option<String>);
 
-fn from_commands(text: &str, notes: &mut Notes) -> Result<FromCommands, ImportError> {
+/// What kind of add command `words` is: Claude's own, or another app's (its `detected`).
+fn add_kind(words: &[shell::Word]) -> Option<&'static str> {
+    if claude_add::is_claude(words) {
+        return Some("claude-mcp-add");
+    }
+    add_lines::kind(words)
+}
+
+fn from_commands(
+    text: &str,
+    notes: &mut Notes,
+    skipped: &mut Vec<Skip>,
+) -> Result<FromCommands, ImportError> {
     let commands = shell::split_commands(text, notes)?;
     if commands.is_empty() {
         return Err(ImportError::OnlyText);
     }
-    if !commands.iter().any(|words| claude_add::is_claude(words)) {
+    if !commands.iter().any(|words| add_kind(words).is_some()) {
         let [words] = commands.as_slice() else {
             let starts: Vec<usize> = commands
                 .iter()
@@ -139,6 +300,9 @@ fn from_commands(text: &str, notes: &mut Notes) -> Result<FromCommands, ImportEr
                 ),
             });
         };
+        if let Some(error) = template::command(words) {
+            return Err(error);
+        }
         let entry = command::entry_from_command(words, notes)?;
         let line = words.first().map(|word| word.line);
         let server = FoundServer {
@@ -151,9 +315,10 @@ fn from_commands(text: &str, notes: &mut Notes) -> Result<FromCommands, ImportEr
 
     let mut servers = Vec::new();
     let mut scope: Option<(String, usize)> = None;
+    let mut detected: Option<&'static str> = None;
     for words in &commands {
         let line = words.first().map_or(1, |word| word.line);
-        if !claude_add::is_claude(words) {
+        let Some(kind) = add_kind(words) else {
             // README blocks often put an install step next to the add command.
             let shown: Vec<&str> = words
                 .iter()
@@ -166,8 +331,32 @@ fn from_commands(text: &str, notes: &mut Notes) -> Result<FromCommands, ImportEr
                 if words.len() > 4 { " …" } else { "" }
             ));
             continue;
+        };
+        detected.get_or_insert(kind);
+        if let Some(error) = template::command(words) {
+            skipped.push(Skip {
+                name: None,
+                line: Some(line),
+                error,
+            });
+            continue;
         }
-        let added = claude_add::parse(words, notes)?;
+        let parsed = if kind == "claude-mcp-add" {
+            claude_add::parse(words, notes)
+        } else {
+            add_lines::parse(kind, words, notes)
+        };
+        let added = match parsed {
+            Ok(added) => added,
+            Err(error) => {
+                skipped.push(Skip {
+                    name: None,
+                    line: Some(line),
+                    error,
+                });
+                continue;
+            }
+        };
         match (&scope, added.scope) {
             (None, Some(asked)) => scope = Some((asked, added.line)),
             (Some((kept, kept_line)), Some(asked)) if *kept != asked => notes.say(format!(
@@ -183,5 +372,9 @@ fn from_commands(text: &str, notes: &mut Notes) -> Result<FromCommands, ImportEr
         };
         json::merge(&mut servers, server, notes);
     }
-    Ok(("claude-mcp-add", servers, scope.map(|(scope, _)| scope)))
+    Ok((
+        detected.unwrap_or("claude-mcp-add"),
+        servers,
+        scope.map(|(scope, _)| scope),
+    ))
 }

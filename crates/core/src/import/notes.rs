@@ -15,6 +15,7 @@ pub(super) enum Fix {
     LineComment,
     BlockComment,
     TrailingComma,
+    Ellipsis,
 }
 
 impl Fix {
@@ -41,6 +42,12 @@ impl Fix {
             (Self::BlockComment, true) => "Removed /* */ comments",
             (Self::TrailingComma, false) => "Removed a trailing comma",
             (Self::TrailingComma, true) => "Removed trailing commas",
+            (Self::Ellipsis, false) => {
+                "Left out the \"...\" line, which stands for the rest of the README's file,"
+            }
+            (Self::Ellipsis, true) => {
+                "Left out the \"...\" lines, which stand for the rest of the README's file,"
+            }
         }
     }
 }

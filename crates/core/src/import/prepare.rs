@@ -99,6 +99,58 @@ pub(super) fn detect_mode(text: &str) -> Option<Mode> {
     Some(Mode::Command)
 }
 
+/// Fields a README names in prose: "Command: `env K=V npx -y firecrawl-mcp`", "URL: https://…".
+const LABELS: &[&str] = &[
+    "command",
+    "run",
+    "start command",
+    "launch command",
+    "server command",
+    "url",
+    "server url",
+    "endpoint",
+    "remote url",
+    "mcp url",
+];
+
+/// A line that names its field in words ("Command: `npx -y x`") becomes the command itself, so
+/// the sentence around a snippet does not hide it.
+pub(super) fn labelled(text: &str, notes: &mut Notes) -> String {
+    let mut out = Vec::new();
+    for (index, raw) in text.split('\n').enumerate() {
+        let line = raw
+            .trim()
+            .trim_start_matches(['-', '*', '+'])
+            .trim_start()
+            .trim_start_matches("**");
+        let picked = line.split_once(':').and_then(|(label, value)| {
+            let label = label.trim().trim_end_matches("**").trim();
+            let value = value.trim().trim_start_matches("**").trim();
+            if !LABELS.contains(&label.to_ascii_lowercase().as_str()) || value.starts_with("//") {
+                return None;
+            }
+            let value = value
+                .strip_prefix('`')
+                .and_then(|v| v.strip_suffix('`'))
+                .unwrap_or(value)
+                .trim();
+            (looks_like_command(value) || is_url(value)).then(|| value.to_owned())
+        });
+        match picked {
+            Some(value) => {
+                notes.say(format!(
+                    "Took the command from the text on line {} (\"{}\").",
+                    index + 1,
+                    line.chars().take(40).collect::<String>()
+                ));
+                out.push(value);
+            }
+            None => out.push(raw.to_owned()),
+        }
+    }
+    out.join("\n")
+}
+
 /// Blanks explanation lines that sit outside any braces. Lines inside braces
 /// are never touched: there, odd text is an error the user must see.
 pub(super) fn strip_prose_around_json(text: &str, notes: &mut Notes) -> String {
@@ -107,6 +159,12 @@ pub(super) fn strip_prose_around_json(text: &str, notes: &mut Notes) -> String {
     for (index, line) in text.split('\n').enumerate() {
         if depth == 0 && is_json_prose(line.trim()) {
             notes.fix(Fix::Prose, index + 1);
+            out.push("");
+            continue;
+        }
+        // A README fragment: "..." stands for the rest of the file.
+        if matches!(line.trim(), "..." | "…" | "...," | "…,") {
+            notes.fix(Fix::Ellipsis, index + 1);
             out.push("");
             continue;
         }

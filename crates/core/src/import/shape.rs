@@ -6,6 +6,8 @@ use serde_json::{Map, Value};
 use super::error::ImportError;
 use super::node::Node;
 use super::notes::{Notes, given_twice};
+use super::refs::Input;
+use super::template;
 
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct FoundServer {
@@ -18,6 +20,18 @@ pub(super) struct FoundServer {
 pub(super) struct Found {
     pub detected: &'static str,
     pub servers: Vec<FoundServer>,
+    /// Servers that cannot be added, each with why (the others are still offered).
+    pub skipped: Vec<Skip>,
+    /// Prompts the other app declared for its `${input:id}` values (VS Code).
+    pub inputs: Vec<Input>,
+}
+
+/// A server of the paste that cannot be added, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Skip {
+    pub name: Option<String>,
+    pub line: Option<usize>,
+    pub error: ImportError,
 }
 
 /// Finds the lines where a key is written, for messages.
@@ -25,88 +39,40 @@ pub(super) type KeyLines<'a> = dyn Fn(&str) -> Vec<usize> + 'a;
 
 /// Keys only a server entry has; their presence without "command" or "url"
 /// means an incomplete entry rather than some unrelated JSON.
-const ENTRY_KEYS: &[&str] = &["args", "env", "type", "headers", "cwd", "transport"];
+pub(super) const ENTRY_KEYS: &[&str] = &["args", "env", "type", "headers", "cwd", "transport"];
 
-pub(super) fn interpret(
-    mut pairs: Vec<(String, Node)>,
-    key_lines: &KeyLines<'_>,
-    line: usize,
-    notes: &mut Notes,
-) -> Result<Found, ImportError> {
-    if let Some(servers) = take(&mut pairs, "mcpServers") {
-        let servers = section(servers, "mcpServers", key_lines, line, notes)?;
-        return Ok(found("mcpServers-object", servers));
+pub(super) fn found(detected: &'static str, servers: Vec<FoundServer>) -> Found {
+    Found {
+        detected,
+        servers,
+        skipped: Vec::new(),
+        inputs: Vec::new(),
     }
-    // VS Code keeps its servers under "mcp" in settings.json and under
-    // "servers" in .vscode/mcp.json.
-    if let Some(Node::Object(mut mcp)) = take(&mut pairs, "mcp")
-        && let Some(servers) = take(&mut mcp, "servers")
-    {
-        let servers = section(servers, "servers", key_lines, line, notes)?;
-        return Ok(found("servers-map", servers));
-    }
-    if let Some(servers @ Node::Object(_)) = take(&mut pairs, "servers") {
-        let servers = section(servers, "servers", key_lines, line, notes)?;
-        return Ok(found("servers-map", servers));
-    }
-    if is_entry(&pairs) {
-        let entry = to_entry(pairs, None, notes);
-        let server = FoundServer {
-            name: None,
-            entry,
-            line: Some(line),
-        };
-        return Ok(found("bare-entry", vec![server]));
-    }
-    let all_objects = pairs
-        .iter()
-        .all(|(_, node)| matches!(node, Node::Object(_)));
-    let any_entry = pairs
-        .iter()
-        .any(|(_, node)| matches!(node, Node::Object(fields) if is_entry(fields)));
-    if !pairs.is_empty() && all_objects && any_entry {
-        let servers = named_servers(pairs, key_lines, notes)?;
-        return Ok(found("named-entry", servers));
-    }
-    if pairs
-        .iter()
-        .any(|(key, _)| ENTRY_KEYS.contains(&key.as_str()))
-    {
-        return Err(ImportError::NotAServer { name: None, line });
-    }
-    Err(ImportError::Unrecognised {
-        line,
-        message: format!(
-            "The JSON on line {line} isn't a server config: it has no \"mcpServers\" section, \
-             and it isn't a server entry with \"command\" or \"url\". Copy the block that \
-             starts with \"mcpServers\" or with the server's name."
-        ),
-    })
-}
-
-fn found(detected: &'static str, servers: Vec<FoundServer>) -> Found {
-    Found { detected, servers }
 }
 
 /// Removes and returns the last value under `key` (the one a JSON reader would use).
-fn take(pairs: &mut Vec<(String, Node)>, key: &str) -> Option<Node> {
+pub(super) fn take(pairs: &mut Vec<(String, Node)>, key: &str) -> Option<Node> {
     let index = pairs.iter().rposition(|(k, _)| k == key)?;
     Some(pairs.remove(index).1)
 }
 
-fn is_entry(fields: &[(String, Node)]) -> bool {
+pub(super) fn is_entry(fields: &[(String, Node)]) -> bool {
+    // Windsurf writes a remote server's address as `serverUrl`, Gemini CLI as `httpUrl`.
     fields
         .iter()
-        .any(|(key, _)| key == "command" || key == "url")
+        .any(|(key, _)| matches!(key.as_str(), "command" | "url" | "serverUrl" | "httpUrl"))
 }
 
-fn section(
+/// The servers of one section, and the ones that cannot be added (each judged on its own).
+pub(super) type Judged = (Vec<FoundServer>, Vec<Skip>);
+
+pub(super) fn section(
     node: Node,
     name: &str,
     key_lines: &KeyLines<'_>,
     object_line: usize,
     notes: &mut Notes,
-) -> Result<Vec<FoundServer>, ImportError> {
+) -> Result<Judged, ImportError> {
     let line = key_lines(name).last().copied().unwrap_or(object_line);
     let Node::Object(pairs) = node else {
         return Err(ImportError::Unrecognised {
@@ -126,11 +92,21 @@ fn section(
     named_servers(pairs, key_lines, notes)
 }
 
-fn named_servers(
+pub(super) fn named_servers(
     pairs: Vec<(String, Node)>,
     key_lines: &KeyLines<'_>,
     notes: &mut Notes,
-) -> Result<Vec<FoundServer>, ImportError> {
+) -> Result<Judged, ImportError> {
+    named_servers_with(pairs, key_lines, notes, is_entry)
+}
+
+/// [`named_servers`] with the reader's own test of what a server entry is.
+pub(super) fn named_servers_with(
+    pairs: Vec<(String, Node)>,
+    key_lines: &KeyLines<'_>,
+    notes: &mut Notes,
+    is_entry: fn(&[(String, Node)]) -> bool,
+) -> Result<Judged, ImportError> {
     // Later duplicates win before anything is checked, so a broken first copy
     // that the user already replaced doesn't cause an error.
     let mut unique: Vec<(String, Node)> = Vec::new();
@@ -142,23 +118,42 @@ fn named_servers(
         unique.push((name, node));
     }
     let mut servers = Vec::new();
+    let mut skipped = Vec::new();
     for (name, node) in unique {
         let line = key_lines(&name).last().copied();
         let Node::Object(fields) = node else {
-            return Err(ImportError::Unrecognised {
-                line: line.unwrap_or(1),
-                message: format!(
-                    "The server \"{name}\"{} should be a {{ }} block with \"command\" or \"url\", but it is {}.",
-                    line.map(|l| format!(" on line {l}")).unwrap_or_default(),
-                    node.kind()
-                ),
-            });
-        };
-        if !is_entry(&fields) {
-            return Err(ImportError::NotAServer {
+            skipped.push(Skip {
+                error: ImportError::Unrecognised {
+                    line: line.unwrap_or(1),
+                    message: format!(
+                        "The server \"{name}\"{} should be a {{ }} block with \"command\" or \"url\", but it is {}.",
+                        line.map(|l| format!(" on line {l}")).unwrap_or_default(),
+                        node.kind()
+                    ),
+                },
                 name: Some(name),
-                line: line.unwrap_or(1),
+                line,
             });
+            continue;
+        };
+        if let Some(error) = template::name(&name, line) {
+            skipped.push(Skip {
+                name: Some(name),
+                line,
+                error,
+            });
+            continue;
+        }
+        if !is_entry(&fields) {
+            skipped.push(Skip {
+                error: ImportError::NotAServer {
+                    name: Some(name.clone()),
+                    line: line.unwrap_or(1),
+                },
+                name: Some(name),
+                line,
+            });
+            continue;
         }
         let entry = to_entry(fields, Some(&name), notes);
         servers.push(FoundServer {
@@ -167,10 +162,10 @@ fn named_servers(
             line,
         });
     }
-    Ok(servers)
+    Ok((servers, skipped))
 }
 
-fn to_entry(
+pub(super) fn to_entry(
     fields: Vec<(String, Node)>,
     name: Option<&str>,
     notes: &mut Notes,

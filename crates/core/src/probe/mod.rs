@@ -5,15 +5,22 @@
 //!   to call, built from a config entry as Claude Code would.
 //! - [`process`]: the only code that starts processes (process groups, drained stderr, shutdown).
 //! - [`stdio`], [`http`], [`sse`]: the three transports; all three end in the same MCP exchange
-//!   ([`handshake`]: `initialize`, `notifications/initialized`, `tools/list` to the last page,
-//!   `resources/list` and `prompts/list` when advertised), done by the official SDK `rmcp`.
+//!   ([`handshake`]: `server/discover` of the 2026-07-28 revision or `initialize`, as the client
+//!   would open it, then `tools/list` to the last page, `resources/list` and `prompts/list` when
+//!   advertised), done by the official SDK `rmcp`.
+//! - [`oauth`]: the sign-in preflight of a remote server that asks for one (metadata only).
+//! - [`firststart`]: whether an `npx`/`uvx` package is cached, and downloading it first.
+//! - [`limits`]: what Claude cuts or rejects in a server that works (`claude-limit`).
 //! - [`diagnose`]: exit codes, stderr text and transport errors → finding codes of DESIGN.md.
 //! - [`run`]: many probes at once, bounded, each with its own timeout, with progress and
 //!   cancellation.
 
 pub mod diagnose;
+pub mod firststart;
 pub mod handshake;
 pub mod http;
+pub mod limits;
+pub mod oauth;
 mod remote;
 pub mod run;
 pub mod spec;
@@ -37,6 +44,13 @@ pub use spec::{RemoteSpec, Target};
 /// all, and `windows-cmd-wrapper` when a Windows client cannot start the entry as written).
 /// Two more exist only here: `cancelled` (the caller stopped the run) and `not-testable`
 /// (a transport this tool cannot speak, Claude Code's `ws`).
+///
+/// The codes that say what Claude itself will do: `needs-approval` (a project server Claude Code
+/// asks about first; not started by us either), `disabled-in-client` (the person said no, or
+/// switched it off, in Claude Code), `needs-sign-in` / `sign-in-broken` (an OAuth sign-in that
+/// is set up / broken at a named step), `protocol-mismatch` (the server speaks only revisions
+/// the client does not), `first-start-download` (the package had to be downloaded first) and
+/// `claude-limit` (something Claude cuts or rejects).
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProbeCode"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -61,6 +75,13 @@ pub enum Code {
     MissingCommand,
     MissingUrl,
     InvalidUrl,
+    NeedsApproval,
+    DisabledInClient,
+    NeedsSignIn,
+    SignInBroken,
+    ProtocolMismatch,
+    FirstStartDownload,
+    ClaudeLimit,
     NotTestable,
     Cancelled,
 }
@@ -87,6 +108,13 @@ impl Code {
             Code::MissingCommand => "missing-command",
             Code::MissingUrl => "missing-url",
             Code::InvalidUrl => "invalid-url",
+            Code::NeedsApproval => "needs-approval",
+            Code::DisabledInClient => "disabled-in-client",
+            Code::NeedsSignIn => "needs-sign-in",
+            Code::SignInBroken => "sign-in-broken",
+            Code::ProtocolMismatch => "protocol-mismatch",
+            Code::FirstStartDownload => "first-start-download",
+            Code::ClaudeLimit => "claude-limit",
             Code::NotTestable => "not-testable",
             Code::Cancelled => "cancelled",
         }
@@ -113,6 +141,20 @@ pub struct Finding {
     /// What to do about it, when there is something to do.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// The one click that does it, when a shell can offer one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+}
+
+/// A one-click answer to a finding (the app's button; the CLI prints `fix`).
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "ProbeAction"))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "id", rename_all = "kebab-case")]
+pub enum Action {
+    /// Approve the project server for Claude Code (`mcpconf approve NAME --project DIR`); with
+    /// `trust`, also record that the person trusts the folder, which Claude Code needs before it
+    /// uses the approval.
+    Approve { project: String, trust: bool },
 }
 
 impl Finding {
@@ -122,6 +164,7 @@ impl Finding {
             severity,
             message: message.into(),
             fix: None,
+            action: None,
         }
     }
 
@@ -139,6 +182,11 @@ impl Finding {
 
     pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = Some(fix.into());
+        self
+    }
+
+    pub fn with_action(mut self, action: Action) -> Finding {
+        self.action = Some(action);
         self
     }
 }
@@ -186,8 +234,12 @@ pub struct ProbeResult {
     pub status: Status,
     /// Tool names in the order the server listed them (all pages).
     pub tools: Vec<String>,
-    /// The revision the server answered with (`null` if it never answered).
+    /// The revision actually spoken (`2026-07-28` for a server that answered `server/discover`;
+    /// `null` if it never answered).
     pub protocol_version: Option<String>,
+    /// Which handshake that was: `legacy` (`initialize`) or `modern` (`server/discover`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub era: Option<handshake::Era>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_info: Option<ServerInfo>,
     /// How many resources / prompts it lists, when it advertises them.

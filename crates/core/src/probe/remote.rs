@@ -14,3 +14,13 @@ pub enum RemoteError {
     #[error("the HTTP client could not be set up: {0}")]
     Client(#[source] reqwest::Error),
 }
+
+impl RemoteError {
+    /// The JSON-RPC error the server answered with, if that is what happened.
+    pub fn rpc_error(&self) -> Option<&rmcp::model::ErrorData> {
+        match self {
+            RemoteError::Talk(t) => t.rpc_error(),
+            _ => None,
+        }
+    }
+}

@@ -1,11 +1,15 @@
 //! Probe many servers at once: at most `concurrency` at a time, each with its own timeout, with
 //! a progress report per server (the app's status lights) and cancellation.
 
+use super::firststart::{self, Cache};
 use super::spec::{self, SpecError, Target};
-use super::{Code, Finding, ProbeResult, ServerInfo, Status, diagnose, http, stdio, windows};
+use super::{
+    Code, Finding, ProbeResult, ServerInfo, Status, diagnose, http, limits, oauth, stdio, windows,
+};
 use crate::discovery::Client;
 use crate::host::Os;
 use crate::model::Transport;
+use crate::policy::{self, Handshake};
 use crate::process::server::ShutdownPolicy;
 use crate::source::{Scope, ServerEntry, Source};
 use serde::Serialize;
@@ -24,23 +28,68 @@ pub struct ProbeRequest {
     pub client: Client,
     pub transport: Transport,
     pub target: Result<Target, SpecError>,
+    /// How the client opens this server (stdio and remote alike).
+    pub handshake: Handshake,
+    /// Findings about the entry as written (Claude's limits), added to the result.
+    pub entry_findings: Vec<Finding>,
+    /// Set when the client will not start the server (a project server waiting for approval, or
+    /// turned down): it is not started here either, and this is its result.
+    pub hold: Option<Finding>,
+    /// What the entry says about its OAuth sign-in.
+    pub oauth: oauth::Hints,
 }
 
 impl ProbeRequest {
+    /// A request with nothing but its target (tests, the benchmark).
+    pub fn new(
+        server: impl Into<String>,
+        path: PathBuf,
+        scope: Scope,
+        client: Client,
+        transport: Transport,
+        target: Result<Target, SpecError>,
+    ) -> ProbeRequest {
+        ProbeRequest {
+            server: server.into(),
+            path,
+            scope,
+            client,
+            transport,
+            target,
+            handshake: Handshake::Dual,
+            entry_findings: Vec::new(),
+            hold: None,
+            oauth: oauth::Hints::default(),
+        }
+    }
+
     /// The request for a config entry, launched as the client would on top of `base_env`
-    /// (see [`spec::launch_spec`]).
+    /// (see [`spec::launch_spec`]); `var` is the environment the client runs with (for its
+    /// handshake and `${VAR}` expansion).
     pub fn from_entry(
         source: &Source,
         entry: &ServerEntry,
         base_env: &BTreeMap<String, String>,
+        var: &dyn Fn(&str) -> Option<String>,
     ) -> ProbeRequest {
+        let handshake = if entry.view.transport.is_remote() {
+            policy::http_handshake(source.client, var)
+        } else {
+            policy::stdio_handshake(source.client, var)
+        };
+        let is_set = |n: &str| base_env.contains_key(n) || var(n).is_some();
         ProbeRequest {
-            server: entry.name.clone(),
-            path: source.path.clone(),
-            scope: source.scope,
-            client: source.client,
-            transport: entry.view.transport,
-            target: spec::target(source, entry, base_env),
+            handshake,
+            entry_findings: limits::of_entry(&entry.name, source.client, &entry.view, is_set),
+            oauth: oauth::Hints::of_entry(&entry.raw),
+            ..ProbeRequest::new(
+                entry.name.clone(),
+                source.path.clone(),
+                source.scope,
+                source.client,
+                entry.view.transport,
+                spec::target(source, entry, base_env),
+            )
         }
     }
 }
@@ -74,6 +123,13 @@ pub enum Progress {
         index: usize,
         server: String,
     },
+    /// The package of an `npx`/`uvx` server is not cached: it is being downloaded before the
+    /// test ("Installing… (first start only)").
+    Installing {
+        index: usize,
+        server: String,
+        package: String,
+    },
     Finished {
         index: usize,
         result: Box<ProbeResult>,
@@ -106,13 +162,66 @@ fn spec_finding(server: &str, e: &SpecError) -> Finding {
     }
 }
 
-/// Test one server.
+/// How long a first-start download may take before the test goes ahead anyway.
+const PREWARM_LIMIT: Duration = Duration::from_secs(300);
+
+/// Seconds for people: "30", "2.5", "0.2".
+fn secs_text(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        d.as_secs().to_string()
+    } else {
+        format!("{:.1}", d.as_secs_f64())
+    }
+}
+
+/// The `first-start-download` finding: how long the download took, against Claude's wait.
+fn first_start(server: &str, package: &str, client: Client, took: Duration) -> Finding {
+    let wait = policy::claude_startup_timeout(|k| std::env::var(k).ok());
+    let secs = took.as_secs_f64();
+    let verdict = if took >= wait {
+        format!(
+            "That is longer than the {} s Claude Code waits for a server to start (MCP_TIMEOUT), so its first start there would have failed with a timeout{}.",
+            secs_text(wait),
+            if client == Client::ClaudeDesktop {
+                " (Claude Desktop does not document its limit)"
+            } else {
+                ""
+            }
+        )
+    } else {
+        format!(
+            "That is within the {} s Claude Code waits for a server to start (MCP_TIMEOUT); on a slower connection it may not be.",
+            secs_text(wait)
+        )
+    };
+    Finding::warning(
+        Code::FirstStartDownload,
+        format!(
+            "\"{server}\": {package} was not downloaded yet, so its first start had to download \
+             it first, which took {secs:.1} s. {verdict} It is in the cache now, so later starts \
+             are fast."
+        ),
+    )
+    .with_fix(
+        "Nothing to do now (this test downloaded it); after a cache clean-up, test once more before starting the client.",
+    )
+}
+
+/// Test one server; `installing` is called when its package has to be downloaded first.
 pub async fn probe_one(
     req: &ProbeRequest,
     opts: &RunOptions,
     cancel: &CancellationToken,
+    installing: &(dyn Fn(&str) + Send + Sync),
 ) -> ProbeResult {
     let mut result = untested(req);
+    if let Some(hold) = &req.hold {
+        result.findings.push(hold.clone());
+        result.findings.extend(req.entry_findings.iter().cloned());
+        result.status = Status::of(&result.findings);
+        return result;
+    }
+    let mut download: Option<Finding> = None;
     let (learned, duration) = match &req.target {
         Err(e) => {
             result.findings.push(spec_finding(&req.server, e));
@@ -140,7 +249,37 @@ pub async fn probe_one(
                     return result;
                 }
             };
-            let o = stdio::probe(&req.server, &spec, opts.timeout, opts.shutdown, cancel).await;
+            if let Some(pkg) = firststart::package_of(&spec) {
+                let check = (spec.clone(), pkg.clone());
+                let cached =
+                    tokio::task::spawn_blocking(move || firststart::check(&check.0, &check.1))
+                        .await
+                        .unwrap_or(Cache::Unknown(String::new()));
+                if cached == Cache::Missing && !cancel.is_cancelled() {
+                    installing(pkg.name());
+                    let warm = (spec.clone(), pkg.clone());
+                    let done = tokio::task::spawn_blocking(move || {
+                        firststart::prewarm(&warm.0, &warm.1, PREWARM_LIMIT)
+                    })
+                    .await;
+                    if let Ok(done) = done
+                        && done.failed.is_none()
+                    {
+                        download =
+                            Some(first_start(&req.server, pkg.name(), req.client, done.took));
+                    }
+                }
+            }
+            let o = stdio::probe(
+                &req.server,
+                &spec,
+                opts.timeout,
+                opts.shutdown,
+                cancel,
+                req.client,
+                req.handshake,
+            )
+            .await;
             result.findings = match blocked {
                 Some((finding, fixed)) => {
                     let head =
@@ -154,12 +293,33 @@ pub async fn probe_one(
             (o.learned, o.duration)
         }
         Ok(Target::Remote(spec)) => {
-            let o = http::probe(&req.server, spec, opts.timeout, cancel).await;
+            let o = http::probe(
+                &req.server,
+                spec,
+                opts.timeout,
+                cancel,
+                req.client,
+                req.handshake,
+                &req.oauth,
+            )
+            .await;
             result.findings = o.findings;
             (o.learned, o.duration)
         }
     };
+    let answered = learned.protocol_version.is_some();
+    if answered {
+        let cut = policy::claude::description_cut(|k| std::env::var(k).ok());
+        result
+            .findings
+            .extend(limits::of_answers(&req.server, &learned, cut));
+    }
+    result.findings.extend(req.entry_findings.iter().cloned());
+    if let Some(d) = download {
+        result.findings.insert(0, d);
+    }
     result.tools = learned.tools;
+    result.era = learned.era;
     result.protocol_version = learned.protocol_version;
     result.server_info = learned.server_name.map(|name| ServerInfo {
         name,
@@ -198,7 +358,16 @@ pub async fn run_all(
                         server: req.server.clone(),
                     });
                 }
-                probe_one(&req, &opts, &cancel).await
+                let installing = |package: &str| {
+                    if let Some(p) = &progress {
+                        p(Progress::Installing {
+                            index,
+                            server: req.server.clone(),
+                            package: package.to_owned(),
+                        });
+                    }
+                };
+                probe_one(&req, &opts, &cancel, &installing).await
             } else {
                 cancelled_result(&req)
             };
@@ -252,6 +421,7 @@ fn untested(req: &ProbeRequest) -> ProbeResult {
         status: Status::Ok,
         tools: Vec::new(),
         protocol_version: None,
+        era: None,
         server_info: None,
         resources: None,
         prompts: None,

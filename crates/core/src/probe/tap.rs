@@ -12,6 +12,8 @@ pub struct TapLog {
     pub samples: Vec<String>,
     /// Answers (results or errors) by request id, shortened: `(id, is_error, text)`.
     pub answers: Vec<(String, bool, String)>,
+    /// The id of the last handshake request sent (`initialize` or `server/discover`), as JSON.
+    pub handshake_id: Option<String>,
 }
 
 const MAX_SAMPLES: usize = 3;
@@ -55,8 +57,10 @@ impl TapLog {
         true
     }
 
-    /// The raw answer to the first request (rmcp numbers requests from 0: `initialize`).
-    pub fn answer_to_initialize(&self) -> Option<&(String, bool, String)> {
-        self.answers.iter().find(|(id, _, _)| id == "0")
+    /// The raw answer to the handshake request that decided (the last one sent; rmcp numbers
+    /// requests from 0, so the first request when nothing was noted).
+    pub fn answer_to_handshake(&self) -> Option<&(String, bool, String)> {
+        let id = self.handshake_id.as_deref().unwrap_or("0");
+        self.answers.iter().find(|(a, _, _)| a == id)
     }
 }

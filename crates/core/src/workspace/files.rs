@@ -1,8 +1,72 @@
 //! Whole files: the raw JSON view, backups, restore, undo, and repairing a broken file.
 
 use super::*;
+use serde::Serialize;
 
 impl Workspace {
+    /// Backups of one file (`path`) or of every file that has some, newest first per file.
+    pub fn backups(&self, path: Option<&Path>) -> Result<Vec<crate::backup::BackupMeta>> {
+        let files = match path {
+            Some(p) => vec![self.backup_key_path(p)],
+            None => self.store.backups().files(),
+        };
+        let mut all = Vec::new();
+        for f in &files {
+            all.extend(self.store.backups().list(f)?);
+        }
+        Ok(all)
+    }
+
+    /// One backup's content as it is kept (keychain values as markers), hash-checked.
+    pub fn backup_content(
+        &self,
+        path: &Path,
+        id: &str,
+    ) -> Result<(crate::backup::BackupMeta, Vec<u8>)> {
+        self.store.backups().read(&self.backup_key_path(path), id)
+    }
+
+    /// What changed between backup `id` of `path` and `against` (another backup), or the file
+    /// as it is now, shown as a backup would hold it (no keychain value on either side).
+    pub fn backup_diff(
+        &self,
+        path: &Path,
+        id: &str,
+        against: Option<&str>,
+    ) -> Result<(crate::backup::BackupMeta, crate::diff::FileDiff)> {
+        let key = self.backup_key_path(path);
+        let (meta, old) = self.store.backups().read(&key, id)?;
+        let (new, new_label) = match against {
+            Some(other) => {
+                let (m2, b2) = self.store.backups().read(&key, other)?;
+                (b2, format!("backup {} ({})", m2.id, m2.reason))
+            }
+            None => (
+                self.store
+                    .redacted(&key, fsio::read(&key)?.map(|s| s.bytes).unwrap_or_default()),
+                format!("current {}", key.display()),
+            ),
+        };
+        let d = crate::diff::diff(
+            &key,
+            &old,
+            &new,
+            &format!("backup {} ({})", meta.id, meta.reason),
+            &new_label,
+        );
+        Ok((meta, d))
+    }
+
+    /// How many backups per file are kept, and how much space they may use.
+    pub fn backup_retention(&self) -> crate::backup::Retention {
+        self.store.backups().retention()
+    }
+
+    /// Whether `path` holds exactly what this process last wrote to it (a watcher's question).
+    pub fn is_own_write(&self, path: &Path) -> bool {
+        self.store.is_own_write(path)
+    }
+
     /// The real path backups of `path` are filed under (a symlink is followed, as saves do).
     pub fn backup_key_path(&self, path: &Path) -> PathBuf {
         let abs = if path.is_absolute() {
@@ -41,35 +105,82 @@ impl Workspace {
         }
     }
 
-    /// What one click can do about `path`, which does not parse: a safe mechanical repair, or
-    /// else the newest backup that parsed.
+    /// What one click can do about `path`, which does not parse: a safe mechanical repair,
+    /// and the newest backup that parsed.
     pub fn remedy(&self, path: &Path) -> Option<Remedy> {
         let bytes = fsio::read(path).ok()??.bytes;
-        let why = match crate::repair::repair(path, &bytes) {
-            Ok(r) => {
-                return Some(Remedy::Repair {
+        let servers_in = |bytes: &[u8]| {
+            Document::parse(path, bytes.to_vec()).map_or(0, |d| {
+                d.sections()
+                    .iter()
+                    .map(|s| d.servers(s).map_or(0, |v| v.len()))
+                    .sum()
+            })
+        };
+        let (repair, no_repair) = match crate::repair::repair(path, &bytes) {
+            Ok(r) => (
+                Some(crate::source::RepairOffer {
                     description: format!("Repair it: {}", r.fixes.join(" ")),
+                    problems: r
+                        .fixes
+                        .iter()
+                        .map(|f| crate::repair::problem_words(f))
+                        .collect(),
+                    servers: servers_in(&r.bytes),
                     fixes: r.fixes,
-                });
-            }
-            Err(no) => no.0,
+                }),
+                None,
+            ),
+            Err(no) => (None, Some(no.0)),
         };
         let key = self.backup_key_path(path);
-        let backup = self
+        let restore = self
             .store
             .backups()
             .list(&key)
-            .ok()?
-            .into_iter()
-            .find(|m| m.parsed)?;
-        Some(Remedy::RestoreBackup {
-            description: format!(
-                "Put back the version from {} (the newest copy that could be read)",
-                crate::backup::when(&backup.time)
-            ),
-            why,
-            backup,
+            .ok()
+            .and_then(|l| l.into_iter().find(|m| m.parsed))
+            .map(|backup| {
+                let servers = self
+                    .store
+                    .backups()
+                    .read(&key, &backup.id)
+                    .map_or(0, |(_, b)| servers_in(&b));
+                crate::source::RestoreOffer {
+                    description: format!(
+                        "Put back the version from {} (the newest copy that could be read)",
+                        crate::backup::when(&backup.time)
+                    ),
+                    backup,
+                    servers,
+                }
+            });
+        (repair.is_some() || restore.is_some()).then_some(Remedy {
+            repair,
+            no_repair,
+            restore,
         })
+    }
+
+    /// What repairing `path` would change, as a diff (the app shows it before writing).
+    pub fn repair_preview(&self, path: &Path) -> Result<crate::diff::FileDiff> {
+        let snap = fsio::read(path)?.ok_or_else(|| Error::NotFound {
+            path: path.to_owned(),
+        })?;
+        let repaired = crate::repair::repair(path, &snap.bytes).map_err(|no| {
+            Error::invalid_input(format!(
+                "{} cannot be repaired safely: {no}.",
+                path.display()
+            ))
+        })?;
+        let shown = |b: Vec<u8>| self.store.redacted(path, b);
+        Ok(crate::diff::diff(
+            path,
+            &shown(snap.bytes),
+            &shown(repaired.bytes),
+            "now",
+            "repaired",
+        ))
     }
 
     /// Repair `path`, which does not parse (see [`crate::repair`]): the broken bytes are backed
@@ -87,8 +198,7 @@ impl Workspace {
             ))
         })?;
         let base = blake3::hash(&snap.bytes).to_hex().to_string();
-        let mut out = save::save(
-            &self.store,
+        let mut out = self.write(
             path,
             Edit::Whole {
                 bytes: &repaired.bytes,
@@ -116,7 +226,31 @@ impl Workspace {
                  still be changed in the form."
             )
         });
-        let bytes = self.store.redacted(path, bytes);
+        // Too big to edit in a text box (a `~/.claude.json` of tens of MB): shown read-only, cut.
+        let size = bytes.len();
+        let too_big = size > crate::policy::RAW_EDIT_LIMIT;
+        let read_only = read_only.or_else(|| {
+            too_big.then(|| {
+                format!(
+                    "This file is {:.1} MB, too big to change in a text box; it is shown read-only{}. \
+                     Change its servers in the form, which edits only what you change.",
+                    size as f64 / 1e6,
+                    if size > crate::policy::RAW_SHOW_LIMIT {
+                        format!(", and only its first {} MB", crate::policy::RAW_SHOW_LIMIT / 1_000_000)
+                    } else {
+                        String::new()
+                    }
+                )
+            })
+        });
+        let mut bytes = self.store.redacted(path, bytes);
+        if bytes.len() > crate::policy::RAW_SHOW_LIMIT {
+            let mut cut = crate::policy::RAW_SHOW_LIMIT;
+            while cut > 0 && (bytes[cut] & 0xC0) == 0x80 {
+                cut -= 1; // not inside a UTF-8 character
+            }
+            bytes.truncate(cut);
+        }
         let text = String::from_utf8(bytes).map_err(|e| Error::InvalidJson {
             path: path.to_owned(),
             problem: crate::document::LoadError::Syntax(crate::json::scan::SyntaxError {
@@ -133,6 +267,33 @@ impl Workspace {
             exists,
             read_only,
         })
+    }
+
+    /// Check text typed in the raw JSON view, as saving would: where it first goes wrong, with
+    /// line and column, or `None` when it can be saved.
+    pub fn check_raw(&self, path: &Path, text: &str) -> Option<RawProblem> {
+        match Document::parse(path, text.as_bytes().to_vec()) {
+            Err(crate::document::LoadError::Syntax(e)) => Some(RawProblem {
+                line: e.line,
+                column: e.column,
+                offset: e.offset,
+                message: e.what,
+            }),
+            Err(other) => Some(RawProblem {
+                line: 1,
+                column: 1,
+                offset: 0,
+                message: other.to_string(),
+            }),
+            Ok(doc) => doc.sections().iter().find_map(|section| {
+                doc.servers(section).err().map(|e| RawProblem {
+                    line: 1,
+                    column: 1,
+                    offset: 0,
+                    message: e.what,
+                })
+            }),
+        }
     }
 
     /// Save text from the raw JSON view. It must parse and every servers section must have the
@@ -159,8 +320,7 @@ impl Workspace {
                 what: e.what,
             })?;
         }
-        save::save(
-            &self.store,
+        self.write(
             path,
             Edit::Whole {
                 bytes: text.as_bytes(),
@@ -174,8 +334,7 @@ impl Workspace {
     /// not parse: a restore is how a broken file gets mended).
     pub fn restore(&self, path: &Path, id: &str) -> Result<SaveOutcome> {
         let (meta, bytes) = self.store.backups().read(path, id)?;
-        save::save(
-            &self.store,
+        self.write(
             path,
             Edit::Whole {
                 bytes: &bytes,
@@ -192,8 +351,7 @@ impl Workspace {
     pub fn undo(&self, path: &Path, backup_id: &str, written: &str) -> Result<SaveOutcome> {
         let key = self.backup_key_path(path);
         let (meta, bytes) = self.store.backups().read(&key, backup_id)?;
-        save::save(
-            &self.store,
+        self.write(
             &key,
             Edit::Whole {
                 bytes: &bytes,
@@ -222,11 +380,23 @@ impl Workspace {
                 key.display()
             ))
         })?;
-        save::save(
-            &self.store,
+        self.write(
             &key,
             Edit::Changes(&changes),
             "before undoing only your change",
         )
     }
+}
+
+/// Where text in the raw JSON view goes wrong.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct RawProblem {
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// Byte offset in the text.
+    pub offset: usize,
+    pub message: String,
 }

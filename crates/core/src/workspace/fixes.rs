@@ -66,11 +66,10 @@ pub fn fix_all(
         let outcome = if dry_run {
             None
         } else {
-            Some(match remedy {
-                crate::workspace::Remedy::Repair { .. } => ws.repair_file(&l.source.path)?,
-                crate::workspace::Remedy::RestoreBackup { backup, .. } => {
-                    ws.restore(&ws.backup_key_path(&l.source.path), &backup.id)?
-                }
+            Some(match (&remedy.repair, &remedy.restore) {
+                (Some(_), _) => ws.repair_file(&l.source.path)?,
+                (None, Some(b)) => ws.restore(&ws.backup_key_path(&l.source.path), &b.backup.id)?,
+                (None, None) => continue,
             })
         };
         report.fixed.push(FixedFile {

@@ -6,7 +6,7 @@ use crate::document::{Document, Section};
 use crate::edit::{Base, Change};
 use crate::error::{Error, Result};
 use crate::model::ServerView;
-use crate::save::{self, Edit, SaveOutcome};
+use crate::save::{Edit, SaveOutcome};
 use crate::secrets::bindings::{Binding, RegistryFile, Via};
 use crate::secrets::exec::{EXPANSION_NOTE, Launch};
 use crate::secrets::inject::{self, Values};
@@ -125,7 +125,7 @@ fn reinject_file(
     values: &mut Values<'_>,
     update: &mut FileUpdate,
 ) -> Result<Option<SaveOutcome>> {
-    let Some(doc) = crate::workspace::load(path)? else {
+    let Some(doc) = ws.load(path)? else {
         update
             .notes
             .push("The file no longer exists; its bindings are kept.".into());
@@ -165,7 +165,7 @@ fn reinject_file(
     if changes.is_empty() {
         return Ok(None);
     }
-    save::save(&ws.store, path, Edit::Changes(&changes), reason).map(Some)
+    ws.write(path, Edit::Changes(&changes), reason).map(Some)
 }
 
 /// How `use_secret` binds.
@@ -308,8 +308,7 @@ pub fn use_secret(
         .find(|b| b.same_slot(&binding));
     // Bound before the save, so the backup this save makes already hides the slot.
     ws.secrets().registry().bind(binding.clone())?;
-    let outcome = save::save(
-        &ws.store,
+    let outcome = ws.write(
         &source.path,
         Edit::Changes(&[Change::Put {
             section: source.section.clone(),
@@ -395,7 +394,7 @@ pub struct SecretList {
 pub fn list(ws: &Workspace) -> Result<SecretList> {
     let reg = ws.secrets().registry().load()?;
     let mut keychain_problem = None;
-    let mut docs: BTreeMap<PathBuf, Option<Document>> = BTreeMap::new();
+    let mut docs: BTreeMap<PathBuf, Option<std::sync::Arc<Document>>> = BTreeMap::new();
     let mut secrets = Vec::new();
     for name in reg.names() {
         let stored = match ws.secrets().keychain().get(&name) {
@@ -405,7 +404,7 @@ pub fn list(ws: &Workspace) -> Result<SecretList> {
                 None
             }
         };
-        let used_by = uses(&reg, &name, stored, &mut docs);
+        let used_by = uses(ws, &reg, &name, stored, &mut docs);
         secrets.push(SecretSummary {
             updated: reg.secrets.get(&name).map(|i| i.updated.clone()),
             name,
@@ -422,16 +421,17 @@ pub fn list(ws: &Workspace) -> Result<SecretList> {
 /// Where `name` is bound and whether each use still holds (`stored`: whether the keychain has
 /// the secret, `None` when it could not be asked). `docs` caches the files read.
 fn uses(
+    ws: &Workspace,
     reg: &RegistryFile,
     name: &str,
     stored: Option<bool>,
-    docs: &mut BTreeMap<PathBuf, Option<Document>>,
+    docs: &mut BTreeMap<PathBuf, Option<std::sync::Arc<Document>>>,
 ) -> Vec<SecretUse> {
     let mut used_by = Vec::new();
     for b in reg.uses_of(name) {
         let doc = docs
             .entry(b.path.clone())
-            .or_insert_with(|| crate::workspace::load(&b.path).ok().flatten());
+            .or_insert_with(|| ws.load(&b.path).ok().flatten());
         let entry = doc.as_ref().and_then(|d| d.server(&b.section, &b.server));
         let status = match (&entry, stored) {
             (None, _) => UseStatus::MissingServer,
@@ -497,7 +497,7 @@ pub fn remove(ws: &Workspace, name: &str) -> Result<RemoveReport> {
     ws.secrets().registry().forget(name)?;
     // The keychain no longer has it: no need to ask again.
     let reg = ws.secrets().registry().load()?;
-    let still_used_by = uses(&reg, name, Some(false), &mut BTreeMap::new());
+    let still_used_by = uses(ws, &reg, name, Some(false), &mut BTreeMap::new());
     Ok(RemoveReport {
         name: name.to_owned(),
         deleted,

@@ -25,7 +25,7 @@ impl Workspace {
             error: None,
             notes: Vec::new(),
         };
-        let loaded = docs.get(&source.path);
+        let loaded = docs.get(self, &source.path);
         let doc = match &*loaded {
             Ok(d) => d,
             Err(e) => {
@@ -99,7 +99,7 @@ impl Workspace {
         match (source.scope, &source.project, source.client) {
             (Scope::Local, Some(p), _) => doc.disabled_in_project(p),
             (Scope::Project, Some(p), Client::ClaudeCode) => {
-                match &*docs.get(Path::new(&self.state_location().path)) {
+                match &*docs.get(self, Path::new(&self.state_location().path)) {
                     Ok(Some(state)) => state.disabled_in_project(p),
                     _ => Vec::new(),
                 }

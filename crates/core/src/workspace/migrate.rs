@@ -265,7 +265,7 @@ fn scrub_slots(doc: &crate::document::Document, value: &str, marker: &str) -> Op
 }
 
 /// The name to store `value` under, and whether the keychain already holds it there.
-fn choose_name(
+pub(crate) fn choose_name(
     ws: &Workspace,
     wanted: Option<&str>,
     suggested: &str,

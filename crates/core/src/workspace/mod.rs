@@ -13,11 +13,21 @@
 //! - `files`: the raw view, backups, restore, undo, repair;
 //! - `fixes`: the doctor's fixes, one and all;
 //! - `keychain`, `migrate`: secrets set, bound, listed, removed, and moved out of files;
-//! - `probe`: what a test launch of listed servers needs, and scrubbing its results.
+//! - `probe`: what a test launch of listed servers needs, and scrubbing its results;
+//! - `approval`: Claude Code's approval of project servers, read and recorded;
+//! - `doctor`: the doctor as the app keeps it (built without opening the keychain), its static
+//!   checks plus the expiry of tokens kept in the keychain;
+//! - `copy`: a server copied to the other Claude app, or exported as another app's snippet;
+//! - `catalog`: adding a server from the catalog (secrets to the keychain first);
+//! - `report`: the support report's facts (rendering and redaction: `crate::report`).
 
-mod checks;
+mod approval;
+pub mod catalog;
+pub mod copy;
+mod doctor;
 mod files;
 pub mod fixes;
+pub mod form;
 pub mod keychain;
 mod listing;
 pub mod migrate;
@@ -32,21 +42,26 @@ use crate::document::{DocKind, Document, Section};
 use crate::edit::{Base, Change};
 use crate::error::{Error, ErrorCode, Result};
 use crate::fsio;
+use crate::fsio::FileId;
 use crate::host::Host;
 use crate::model::ServerView;
 use crate::parking::{Parked, ParkingLot};
-use crate::save::{self, Edit, SaveOutcome, Store};
+use crate::save::{Edit, SaveOutcome, Store};
 use crate::secrets::Secrets;
 use crate::secrets::store::Keychain;
 use crate::settings::Settings;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 pub use crate::source::{
     DisabledVia, Listing, Problem, RawFile, Remedy, Scope, Selector, ServerEntry, Source,
 };
+pub use approval::{ApproveReport, ApprovedServer};
+pub use files::RawProblem;
 pub use ops::validate_name;
 
 /// Where Claude Code's per-project off switch for a server is kept.
@@ -57,8 +72,8 @@ struct OffSwitch {
 }
 
 pub struct Workspace {
-    pub host: Host,
-    pub store: Store,
+    pub(crate) host: Host,
+    pub(crate) store: Store,
     probe: Box<dyn Probe + Send + Sync>,
     parking: ParkingLot,
     settings: Settings,
@@ -66,38 +81,81 @@ pub struct Workspace {
     secrets: std::sync::Arc<Secrets>,
     /// The directory "this project" means when no `--project` is given.
     cwd: PathBuf,
+    docs: DocCache,
+    /// List the `.mcp.json` of `cwd` and its parents, as Claude Code run there reads them (the
+    /// command line; the app lists the projects Claude Code knows instead).
+    folder_projects: bool,
 }
 
 /// A loaded file: `None` when it does not exist.
-type Loaded = Result<Option<Document>>;
+type Loaded = Result<Option<Arc<Document>>>;
 
-/// The files read during one operation, each read and parsed once: `~/.claude.json` holds the
-/// user scope, every local scope and the per-project switches, and can be tens of MB.
+/// The files read during one operation (and their errors), each asked for once: `~/.claude.json`
+/// holds the user scope, every local scope and the per-project switches, and can be tens of MB.
 #[derive(Default)]
 struct Docs(BTreeMap<PathBuf, Rc<Loaded>>);
 
 impl Docs {
-    pub(super) fn get(&mut self, path: &Path) -> Rc<Loaded> {
+    pub(super) fn get(&mut self, ws: &Workspace, path: &Path) -> Rc<Loaded> {
         self.0
             .entry(path.to_owned())
-            .or_insert_with(|| Rc::new(load(path)))
+            .or_insert_with(|| Rc::new(ws.load(path)))
             .clone()
     }
 }
 
-pub(crate) fn load(path: &Path) -> Loaded {
-    let Some(snap) = fsio::read(path)? else {
-        return Ok(None);
-    };
-    Document::parse(path, snap.bytes)
-        .map(Some)
-        .map_err(|problem| Error::InvalidJson {
-            path: path.to_owned(),
-            problem,
-        })
-}
+/// Documents this workspace parsed, by file identity, with the identity the file had then. A
+/// file is parsed again only when it changed (a `stat` tells), so an operation made of several
+/// facade calls (find, then edit, then the save) parses each file once; the save itself reuses
+/// the parse when the file has not changed (see `save::Known`).
+#[derive(Default)]
+struct DocCache(Mutex<HashMap<PathBuf, (FileId, Arc<Document>)>>);
 
 impl Workspace {
+    /// The file at `path`, parsed (`None` when it does not exist); parsed again only when it
+    /// changed since this workspace last parsed it.
+    pub(crate) fn load(&self, path: &Path) -> Loaded {
+        let key = fsio::identity(path);
+        let now = FileId::of_path(path);
+        if let (Some(now), Ok(cache)) = (now, self.docs.0.lock())
+            && let Some((id, doc)) = cache.get(&key)
+            && *id == now
+        {
+            return Ok(Some(doc.clone()));
+        }
+        let Some(snap) = fsio::read(path)? else {
+            return Ok(None);
+        };
+        let id = snap.id;
+        let doc =
+            Arc::new(
+                Document::parse(path, snap.bytes).map_err(|problem| Error::InvalidJson {
+                    path: path.to_owned(),
+                    problem,
+                })?,
+            );
+        if let Ok(mut cache) = self.docs.0.lock() {
+            cache.insert(key, (id, doc.clone()));
+        }
+        Ok(Some(doc))
+    }
+
+    /// Save through [`crate::save`], reusing this workspace's parse of the file when the file has
+    /// not changed since (the one way the workspace writes).
+    pub(crate) fn write(&self, path: &Path, edit: Edit<'_>, reason: &str) -> Result<SaveOutcome> {
+        crate::save::save_with(&self.store, path, edit, reason, self.known(path))
+    }
+
+    /// This workspace's parse of `path`, for a save to reuse when the file is unchanged.
+    pub(crate) fn known(&self, path: &Path) -> Option<crate::save::Known> {
+        let cache = self.docs.0.lock().ok()?;
+        let (id, doc) = cache.get(&fsio::identity(path))?;
+        Some(crate::save::Known {
+            doc: doc.clone(),
+            id: *id,
+        })
+    }
+
     /// The workspace of the current machine and user.
     pub fn current() -> Workspace {
         let host = Host::current();
@@ -119,7 +177,16 @@ impl Workspace {
             host,
             probe,
             cwd,
+            docs: DocCache::default(),
+            folder_projects: false,
         }
+    }
+
+    /// Also list the project files (`.mcp.json`) of the current folder and its parents, as
+    /// `claude mcp list` run here does.
+    pub fn with_folder_projects(mut self) -> Workspace {
+        self.folder_projects = true;
+        self
     }
 
     /// Use another keychain (tests; an app that opened its own).
@@ -130,6 +197,11 @@ impl Workspace {
             .with_hooks(self.secrets.clone())
             .with_retention(self.settings.retention());
         self
+    }
+
+    /// The machine this workspace is about (OS, home, environment).
+    pub fn host(&self) -> &Host {
+        &self.host
     }
 
     pub fn secrets(&self) -> &Secrets {

@@ -9,7 +9,7 @@ impl Workspace {
         changes: &[Change],
         reason: &str,
     ) -> Result<SaveOutcome> {
-        let out = save::save(&self.store, &source.path, Edit::Changes(changes), reason)?;
+        let out = self.write(&source.path, Edit::Changes(changes), reason)?;
         // A renamed server keeps its keychain bindings.
         for c in changes {
             if let Change::Rename {
@@ -37,7 +37,7 @@ impl Workspace {
         changes: &[Change],
         reason: &str,
     ) -> Result<SaveOutcome> {
-        save::save(&self.store, path, Edit::Changes(changes), reason)
+        self.write(path, Edit::Changes(changes), reason)
     }
 
     /// Add a new server. Fails with a conflict if the name is taken (unless identical).
@@ -127,8 +127,33 @@ impl Workspace {
         value: Value,
         base: Base,
     ) -> Result<SaveOutcome> {
+        self.edit_with(source, name, rename, value, base, Vec::new())
+    }
+
+    /// [`Workspace::edit`], with `extra` changes to the same file in the same save (the form's
+    /// on/off switch when Claude Code keeps it in that file).
+    pub(super) fn edit_with(
+        &self,
+        source: &Source,
+        name: &str,
+        rename: Option<&str>,
+        value: Value,
+        base: Base,
+        extra: Vec<Change>,
+    ) -> Result<SaveOutcome> {
         let Some(to) = rename.filter(|to| *to != name) else {
-            return self.update(source, name, value, base);
+            if extra.is_empty() {
+                return self.update(source, name, value, base);
+            }
+            crate::policy::check_entry(source.client, name, &value)?;
+            let mut changes = vec![Change::Put {
+                section: source.section.clone(),
+                name: name.to_owned(),
+                value,
+                base,
+            }];
+            changes.extend(extra);
+            return self.save(source, &changes, &format!("before editing \"{name}\""));
         };
         validate_name(to)?;
         crate::policy::check_entry(source.client, to, &value)?;
@@ -188,21 +213,27 @@ impl Workspace {
             });
         };
         let reason = format!("before renaming \"{name}\" to \"{to}\"");
+        let extra_for_file = extra;
         match switch {
             Some(OffSwitch { file, project }) if file == fsio::identity(&source.path) => {
                 rename_switch(&mut changes, &project);
+                changes.extend(extra_for_file);
                 self.save(source, &changes, &reason)
             }
             Some(OffSwitch { file, project }) => {
                 // The switch lives in ~/.claude.json, the server in .mcp.json: rename the server,
                 // then move the switch to its new name.
+                changes.extend(extra_for_file);
                 let out = self.save(source, &changes, &reason)?;
                 let mut moves = Vec::new();
                 rename_switch(&mut moves, &project);
-                save::save(&self.store, &file, Edit::Changes(&moves), &reason)?;
+                self.write(&file, Edit::Changes(&moves), &reason)?;
                 Ok(out)
             }
-            None => self.save(source, &changes, &reason),
+            None => {
+                changes.extend(extra_for_file);
+                self.save(source, &changes, &reason)
+            }
         }
     }
 
@@ -217,7 +248,7 @@ impl Workspace {
             }
             _ => return Ok(None),
         };
-        let on = match load(&file)? {
+        let on = match self.load(&file)? {
             Some(doc) => doc.disabled_in_project(&project).iter().any(|n| n == name),
             None => false,
         };
@@ -268,7 +299,7 @@ impl Workspace {
             }
             Some((file, change)) => {
                 let out = self.save(source, &changes, &reason)?;
-                save::save(&self.store, &file, Edit::Changes(&[change]), &reason)?;
+                self.write(&file, Edit::Changes(&[change]), &reason)?;
                 out
             }
             None => self.save(source, &changes, &reason)?,
@@ -293,12 +324,7 @@ impl Workspace {
                     name: name.to_owned(),
                     disabled: !enabled,
                 };
-                save::save(
-                    &self.store,
-                    Path::new(&state.path),
-                    Edit::Changes(&[change]),
-                    &reason,
-                )
+                self.write(Path::new(&state.path), Edit::Changes(&[change]), &reason)
             }
             _ if enabled => {
                 let parked = self
@@ -371,10 +397,12 @@ impl Workspace {
 
     /// The current raw entry of a server in the file (not parked ones).
     pub fn entry_value(&self, source: &Source, name: &str) -> Result<Value> {
-        let doc = load(&source.path)?.ok_or_else(|| Error::ServerNotFound {
-            path: source.path.clone(),
-            name: name.to_owned(),
-        })?;
+        let doc = self
+            .load(&source.path)?
+            .ok_or_else(|| Error::ServerNotFound {
+                path: source.path.clone(),
+                name: name.to_owned(),
+            })?;
         doc.server(&source.section, name)
             .ok_or_else(|| Error::ServerNotFound {
                 path: source.path.clone(),

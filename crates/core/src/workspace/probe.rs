@@ -21,7 +21,18 @@ impl Workspace {
             std::collections::BTreeMap<String, String>,
         > = std::collections::BTreeMap::new();
         let mut out = Vec::new();
+        // Claude Code's own environment (its handshake, `${VAR}`): this terminal's.
+        let var = |k: &str| std::env::var(k).ok();
+        let mut docs = Docs::default();
+        let mut approvals: BTreeMap<String, crate::approval::Inputs> = BTreeMap::new();
+        // Project files of one folder, nearest first: a name already seen is shadowed there.
+        let mut seen: std::collections::BTreeSet<(String, String)> = Default::default();
         for l in listings.iter().filter(|l| l.error.is_none()) {
+            // Claude Code's project files; another plain file named with --config is not one.
+            let project_file = l.source.client == Client::ClaudeCode
+                && l.source.scope == Scope::Project
+                && l.source.section == Section::Root
+                && l.source.path.file_name() == Some(std::ffi::OsStr::new(discovery::PROJECT_FILE));
             for s in l
                 .servers
                 .iter()
@@ -30,7 +41,18 @@ impl Workspace {
                 let base = envs
                     .entry(l.source.client)
                     .or_insert_with(|| self.client_base_env(l.source.client));
-                out.push(crate::probe::ProbeRequest::from_entry(&l.source, s, base));
+                let mut req = crate::probe::ProbeRequest::from_entry(&l.source, s, base, &var);
+                if project_file && let Some(dir) = &l.source.project {
+                    if !seen.insert((dir.clone(), s.name.clone())) {
+                        // Claude Code uses the nearer .mcp.json's server of this name.
+                        continue;
+                    }
+                    let inputs = approvals
+                        .entry(dir.clone())
+                        .or_insert_with(|| self.approval_inputs(Path::new(dir), &mut docs));
+                    req.hold = self.approval_hold(inputs, &s.name);
+                }
+                out.push(req);
             }
         }
         out

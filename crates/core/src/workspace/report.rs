@@ -8,7 +8,8 @@ use crate::report::{self, Facts, Tests};
 impl Workspace {
     /// The support report (see `crate::report`): every file and server (or those of `file`),
     /// the programs and PATH each client has, `doctor`'s findings and `tests`, with no secret in
-    /// it. It reads the listings masked and never opens the keychain.
+    /// it. It reads the listings masked and never opens the keychain (the
+    /// findings are [`Workspace::check`]'s, which read tokens from the files).
     pub fn report(
         &self,
         doctor: &Doctor,
@@ -20,7 +21,7 @@ impl Workspace {
             Some(p) => self.list_file(p, None)?,
             None => self.list(),
         };
-        let findings = doctor.check_listings(&files);
+        let findings = self.check(doctor, &files);
         let clients = [Client::ClaudeDesktop, Client::ClaudeCode]
             .into_iter()
             .filter_map(|c| report::client_facts(doctor, c))

@@ -147,7 +147,7 @@ impl Workspace {
     /// The error that kept `path` from being read, with its own code (a listing only keeps its
     /// words): read again, as the listing did.
     pub(super) fn reload_error(&self, path: &Path) -> Error {
-        match load(path) {
+        match self.load(path) {
             Err(e) => e,
             Ok(_) => Error::invalid_input(format!(
                 "{} could not be read a moment ago; try again.",

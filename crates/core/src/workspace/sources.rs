@@ -67,7 +67,7 @@ impl Workspace {
         // Named once, the same way whichever way it was reached (`a/../`, a symlinked folder).
         let path = fsio::absolute_in_real_folder(&path);
         // A file that cannot be read still has sources: reading them reports the problem.
-        let loaded = docs.get(&path);
+        let loaded = docs.get(self, &path);
         let doc = loaded.as_ref().as_ref().ok().and_then(Option::as_ref);
         let exists = doc.is_some() || path.exists();
         let kind = doc.map_or_else(|| DocKind::from_name(&path), |d| d.kind());
@@ -141,7 +141,7 @@ impl Workspace {
             Ok(srcs) => out.extend(srcs),
             Err(_) => out.push(self.state_source(&state_path, state.exists, Section::Root)),
         }
-        if let Ok(Some(doc)) = &*docs.get(&state_path) {
+        if let Ok(Some(doc)) = &*docs.get(self, &state_path) {
             projects = doc.projects();
         }
         let extra = self.settings.projects().unwrap_or_default();
@@ -156,7 +156,37 @@ impl Workspace {
                 out.push(self.project_source(&p));
             }
         }
+        if self.folder_projects {
+            for src in self.project_chain(&self.project_dir(None)) {
+                if !out.iter().any(|s| s.path == src.path) {
+                    out.push(src);
+                }
+            }
+        }
         out
+    }
+
+    /// The project files Claude Code reads when it runs in `dir`: the `.mcp.json` of `dir` and
+    /// of each parent up to the root, nearest first (on a name clash the nearest wins; Claude
+    /// Code 2.1.332 walks past the git top level too). Each is a project source of `dir`: the
+    /// servers start there and its approvals decide.
+    pub(super) fn project_chain(&self, dir: &str) -> Vec<Source> {
+        Path::new(dir)
+            .ancestors()
+            .filter_map(|d| {
+                let path = d.join(discovery::PROJECT_FILE);
+                self.probe.exists(&path.to_string_lossy()).then(|| Source {
+                    client: Client::ClaudeCode,
+                    scope: Scope::Project,
+                    project: Some(dir.to_owned()),
+                    path,
+                    exists: true,
+                    read_by_client: true,
+                    note: None,
+                    section: Section::Root,
+                })
+            })
+            .collect()
     }
 
     /// `path` as one of the files this workspace lists (by identity), or an error: a shell that

@@ -3,4 +3,4 @@
 /**
  * Stable identifiers of error kinds (exported to the UI; never branch on message text).
  */
-export type ErrorCode = "invalid-json" | "invalid-shape" | "not-found" | "is-directory" | "special-file" | "missing-folder" | "dangling-link" | "read-only" | "permission-denied" | "conflict" | "undo-conflict" | "placeholder" | "busy" | "write-failed" | "verify-failed" | "server-not-found" | "invalid-input" | "backup-not-found" | "io" | "keychain-unavailable" | "keychain-failed" | "secret-not-found" | "secret-too-large";
+export type ErrorCode = "invalid-json" | "invalid-shape" | "not-found" | "is-directory" | "special-file" | "missing-folder" | "dangling-link" | "read-only" | "permission-denied" | "conflict" | "undo-conflict" | "placeholder" | "busy" | "write-failed" | "verify-failed" | "server-not-found" | "invalid-input" | "backup-not-found" | "io" | "keychain-unavailable" | "keychain-failed" | "secret-not-found" | "secret-too-large" | "registry-unavailable";

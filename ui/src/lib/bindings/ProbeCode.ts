@@ -6,5 +6,12 @@
  * all, and `windows-cmd-wrapper` when a Windows client cannot start the entry as written).
  * Two more exist only here: `cancelled` (the caller stopped the run) and `not-testable`
  * (a transport this tool cannot speak, Claude Code's `ws`).
+ *
+ * The codes that say what Claude itself will do: `needs-approval` (a project server Claude Code
+ * asks about first; not started by us either), `disabled-in-client` (the person said no, or
+ * switched it off, in Claude Code), `needs-sign-in` / `sign-in-broken` (an OAuth sign-in that
+ * is set up / broken at a named step), `protocol-mismatch` (the server speaks only revisions
+ * the client does not), `first-start-download` (the package had to be downloaded first) and
+ * `claude-limit` (something Claude cuts or rejects).
  */
-export type ProbeCode = "command-not-found" | "permission-denied" | "windows-cmd-wrapper" | "exited-early" | "missing-dependency" | "missing-env" | "stdout-pollution" | "handshake-timeout" | "protocol-error" | "invalid-tool-name" | "no-tools" | "stderr-output" | "auth-required" | "connection-refused" | "tls-error" | "http-error" | "missing-command" | "missing-url" | "invalid-url" | "not-testable" | "cancelled";
+export type ProbeCode = "command-not-found" | "permission-denied" | "windows-cmd-wrapper" | "exited-early" | "missing-dependency" | "missing-env" | "stdout-pollution" | "handshake-timeout" | "protocol-error" | "invalid-tool-name" | "no-tools" | "stderr-output" | "auth-required" | "connection-refused" | "tls-error" | "http-error" | "missing-command" | "missing-url" | "invalid-url" | "needs-approval" | "disabled-in-client" | "needs-sign-in" | "sign-in-broken" | "protocol-mismatch" | "first-start-download" | "claude-limit" | "not-testable" | "cancelled";

@@ -4,4 +4,4 @@ import type { ProbeResult } from "./ProbeResult";
 /**
  * Progress of a run, per server (`index` is the position in the request list).
  */
-export type Progress = { "event": "started", index: number, server: string, } | { "event": "finished", index: number, result: ProbeResult, };
+export type Progress = { "event": "started", index: number, server: string, } | { "event": "installing", index: number, server: string, package: string, } | { "event": "finished", index: number, result: ProbeResult, };

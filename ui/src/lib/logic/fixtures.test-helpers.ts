@@ -45,6 +45,7 @@ export function result(server: string, path: string, over: Partial<ProbeResult> 
     status: "ok",
     tools: [],
     protocol_version: null,
+    era: null,
     server_info: null,
     resources: null,
     prompts: null,

@@ -1,5 +1,4 @@
 // Secret markers (`<secret:NAME>`): the page never holds a keychain value, only these.
-import type { JsonValue } from "../bindings/serde_json/JsonValue";
 import type { Slot } from "../bindings/Slot";
 
 const MARKER = /<secret:([A-Za-z0-9][A-Za-z0-9_.-]*)>/;
@@ -29,25 +28,6 @@ export function looksSecretKey(key: string): boolean {
   return /(token|secret|password|passwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|auth|credential|bearer|cookie)/i.test(
     key,
   );
-}
-
-/**
- * The env variables and headers of a built entry that hold one of `values` (the answers a person
- * gave to a catalog entry's secret inputs), so they can be moved into the keychain after adding.
- */
-export function slotsHolding(entry: JsonValue, values: string[]): Slot[] {
-  const wanted = values.map((v) => v.trim()).filter((v) => v.length > 0);
-  if (wanted.length === 0 || entry === null || typeof entry !== "object" || Array.isArray(entry)) return [];
-  const out: Slot[] = [];
-  const scan = (block: JsonValue | undefined, make: (k: string) => Slot) => {
-    if (!block || typeof block !== "object" || Array.isArray(block)) return;
-    for (const [k, v] of Object.entries(block)) {
-      if (typeof v === "string" && wanted.some((w) => v.includes(w))) out.push(make(k));
-    }
-  };
-  scan(entry["env"], (k) => ({ env: k }));
-  scan(entry["headers"], (k) => ({ header: k }));
-  return out;
 }
 
 /** "the variable GITHUB_TOKEN" / "the header Authorization" ("The …" at the start of a sentence). */

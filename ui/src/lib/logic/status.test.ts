@@ -14,19 +14,35 @@ describe("status lights", () => {
     const r = result("a", DESKTOP, {
       status: "error",
       findings: [
-        { code: "stderr-output", severity: "info", message: "it talks", fix: null },
-        { code: "no-tools", severity: "warning", message: "no tools", fix: null },
-        { code: "command-not-found", severity: "error", message: "npx not found", fix: "Use the full path" },
+        { code: "stderr-output", severity: "info", message: "it talks", fix: null, action: null },
+        { code: "no-tools", severity: "warning", message: "no tools", fix: null, action: null },
+        { code: "command-not-found", severity: "error", message: "npx not found", fix: "Use the full path", action: null },
       ],
     });
     expect(mainFinding(r)!.code).toBe("command-not-found");
-    expect(mainFinding(result("b", DESKTOP, { findings: [{ code: "stderr-output", severity: "info", message: "", fix: null }] }))).toBeNull();
+    expect(mainFinding(result("b", DESKTOP, { findings: [{ code: "stderr-output", severity: "info", message: "", fix: null, action: null }] }))).toBeNull();
   });
 
   it("counts tools in words", () => {
     expect(statusText("ok", result("a", DESKTOP, { tools: ["x"] }))).toBe("Works · 1 tool");
     expect(statusText("warning", result("a", DESKTOP, { tools: [] }))).toBe("Works, with a warning · 0 tools");
     expect(statusText("error", undefined)).toBe("Does not start");
+  });
+
+  it("says what Claude will do when that is the news, and that a first start is downloading", () => {
+    const held = (code: "needs-approval" | "disabled-in-client" | "needs-sign-in") =>
+      result("p", PROJECT_FILE, { status: "warning", findings: [{ code, severity: "warning", message: "m", fix: null, action: null }] });
+    expect(statusText("warning", held("needs-approval"))).toBe("Waiting for your approval in Claude Code");
+    expect(statusText("warning", held("disabled-in-client"))).toBe("Turned off in Claude Code");
+    expect(statusText("warning", held("needs-sign-in"))).toBe("Needs sign-in (Claude opens your browser)");
+    const limit = result("p", PROJECT_FILE, {
+      status: "warning",
+      tools: ["a", "b"],
+      findings: [{ code: "claude-limit", severity: "warning", message: "m", fix: null, action: null }],
+    });
+    expect(statusText("warning", limit)).toBe("Works, with a warning · 2 tools");
+    expect(statusText("testing", undefined, true)).toBe("Installing… (first start only)");
+    expect(statusText("testing", undefined)).toBe("Testing…");
   });
 
   it("plans a run like Rust: enabled servers in listing order, or only the wanted ones", () => {
@@ -46,6 +62,9 @@ describe("status lights", () => {
     const files = machine();
     const plan = plannedRun(files, null);
     expect(progressRow(plan, files, { event: "started", index: 3, server: "files" })).toBe(rowKey(files[3]!, "files"));
+    expect(progressRow(plan, files, { event: "installing", index: 3, server: "files", package: "pkg" })).toBe(
+      rowKey(files[3]!, "files"),
+    );
     // A stale index falls back to the result's own file.
     const r = result("files", PROJECT_FILE, { scope: "project" });
     expect(progressRow(plan, files, { event: "finished", index: 0, result: r })).toBe(rowKey(files[3]!, "files"));

@@ -29,15 +29,25 @@ export function mainFinding(r: ProbeResult): ProbeFinding | null {
   return sorted[0] ?? null;
 }
 
-/** Words beside the light. */
-export function statusText(status: RowStatus, r: ProbeResult | undefined): string {
+/** What Claude will do, when that is the news rather than the tools (the amber ones). */
+const CLAUDE_SAYS: Partial<Record<ProbeFinding["code"], string>> = {
+  "needs-approval": "Waiting for your approval in Claude Code",
+  "disabled-in-client": "Turned off in Claude Code",
+  "needs-sign-in": "Needs sign-in (Claude opens your browser)",
+};
+
+/** Words beside the light; `installing`: its package is being downloaded before the test. */
+export function statusText(status: RowStatus, r: ProbeResult | undefined, installing = false): string {
   switch (status) {
     case "untested":
       return "Not tested yet";
     case "testing":
-      return "Testing…";
+      return installing ? "Installing… (first start only)" : "Testing…";
     case "ok":
     case "warning": {
+      const said = r ? mainFinding(r) : null;
+      const words = said && status === "warning" ? CLAUDE_SAYS[said.code] : undefined;
+      if (words) return words;
       const n = r?.tools.length ?? 0;
       const tools = n === 1 ? "1 tool" : `${n} tools`;
       return status === "ok" ? `Works · ${tools}` : `Works, with a warning · ${tools}`;
@@ -78,7 +88,7 @@ export function progressRow(plan: string[], files: Listing[], p: Progress): stri
     if (at !== undefined && matches.includes(at)) return at;
     if (matches[0] !== undefined) return matches[0];
   }
-  const name = p.event === "started" ? p.server : p.result.server;
+  const name = p.event === "finished" ? p.result.server : p.server;
   const byIndex = plan[p.index];
   if (byIndex !== undefined && byIndex.endsWith("\u0000" + name)) return byIndex;
   return plan.find((k) => k.endsWith("\u0000" + name)) ?? keyByName(files, name);

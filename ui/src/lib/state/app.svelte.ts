@@ -1,39 +1,27 @@
-// The app's shared state: the overview, test runs, the current screen, and what every write does
-// afterwards (toast with Undo, restart banner, reload). Components read it and call its actions.
+// The servers and their files: the overview (listings and static findings), and what every write
+// does afterwards (toast with Undo, restart banner, reload). Routing lives in `nav`, test runs
+// and their lights in `tests`. Components read these and call their actions.
 import { api, errorText, events, isIpcError } from "../api";
 import type { Finding } from "../bindings/Finding";
 import type { FixReport } from "../bindings/FixReport";
 import type { Listing } from "../bindings/Listing";
 import type { Overview } from "../bindings/Overview";
-import type { Progress } from "../bindings/Progress";
+import type { ProbeAction } from "../bindings/ProbeAction";
+import type { ProbeResult } from "../bindings/ProbeResult";
 import type { SaveOutcome } from "../bindings/SaveOutcome";
 import type { ServerEntry } from "../bindings/ServerEntry";
-import type { ServerRef } from "../bindings/ServerRef";
 import type { SourceRef } from "../bindings/SourceRef";
 import { attachFindings } from "../logic/findings";
 import { stableOrder } from "../logic/order";
 import { inferHome, rowKey, sourceKey, sourceRef } from "../logic/sources";
-import { isCancelled, plannedRun, progressRow, type Tested } from "../logic/status";
 import { undoBackups } from "../logic/undo";
 import { toasts, type Undo } from "./toasts.svelte";
 import { confirmer } from "./confirm.svelte";
-
-export type View =
-  | { kind: "overview" }
-  | { kind: "editor"; source: SourceRef; name: string }
-  | { kind: "backups"; path: string | null }
-  | { kind: "secrets" }
-  | { kind: "raw"; path: string };
 
 export interface Row {
   key: string;
   listing: Listing;
   entry: ServerEntry;
-}
-
-interface Run {
-  plan: string[];
-  done: string[];
 }
 
 /** Show a failed command as a toast: the message, and the envelope's "how to fix" line. */
@@ -44,27 +32,16 @@ export function reportError(e: unknown, what: string) {
 class AppStore {
   overview: Overview | null = $state(null);
   loadError: string | null = $state(null);
-  view: View = $state({ kind: "overview" });
-  /** The file section shown in the overview (`null`: all of them). */
-  selected: string | null = $state(null);
-  tested: Record<string, Tested> = $state({});
-  testing: Record<string, true> = $state({});
-  run: Run | null = $state(null);
   /** A write to a Claude Desktop file since the banner was last dismissed. */
   desktopDirty = $state(false);
-  addOpen = $state(false);
-  addTab: "paste" | "catalog" | "form" = $state("paste");
-  logsFor: Row | null = $state(null);
   /** Keys of findings whose fix is being applied, and "fix-all". */
   busy: Record<string, true> = $state({});
-  /** When this app last wrote (or started writing): a reload soon after is our own change. */
-  lastWriteAt = 0;
-  /** What is typed in the overview's filter box. */
-  filter = $state("");
-  /** Now, updated every half minute (for "tested 2 min ago"). */
-  clock = $state(Date.now());
-  /** Rows whose details (test results) are open. */
-  expanded: Record<string, true> = $state({});
+  /**
+   * When another program last changed each file, as the backend reports it (`files-changed`
+   * leaves out this app's own writes): how a screen tells "changed elsewhere" from "we saved".
+   */
+  #changedElsewhere = new Map<string, number>();
+  #rowListeners: ((keys: string[], retest: boolean) => void)[] = [];
 
   files: Listing[] = $derived(this.overview?.files ?? []);
   home: string | null = $derived(inferHome(this.files));
@@ -79,20 +56,32 @@ class AppStore {
   #again = false;
 
   /** Start: load, and listen to the two events. */
-  async start() {
-    setInterval(() => (this.clock = Date.now()), 30_000);
+  async start(listenProgress: () => Promise<unknown>) {
     await Promise.all([
-      events.onFilesChanged(() => void this.reload()),
-      events.onProbeProgress((p) => this.#progress(p)),
+      events.onFilesChanged((e) => {
+        const now = Date.now();
+        for (const p of e.paths) this.#changedElsewhere.set(p, now);
+        void this.reload();
+      }),
+      listenProgress(),
     ]).catch((e) => reportError(e, "Could not listen for changes"));
     await this.reload();
     // Tell the shell once the first overview has been painted (two frames: layout, then paint).
     requestAnimationFrame(() => requestAnimationFrame(() => void api.uiReady().catch(() => {})));
   }
 
-  /** Whether a change seen now is most likely this app's own write. */
-  ownChange(): boolean {
-    return Date.now() - this.lastWriteAt < 4000;
+  /** Whether another program changed `path` since `since` (ms), as the backend saw it. */
+  changedElsewhere(path: string, since: number): boolean {
+    return (this.#changedElsewhere.get(path) ?? 0) >= since;
+  }
+
+  /** Be told when rows changed through this app (their last test no longer holds). */
+  onRowsChanged(f: (keys: string[], retest: boolean) => void) {
+    this.#rowListeners.push(f);
+  }
+
+  #rowsChanged(keys: string[], retest: boolean) {
+    for (const f of this.#rowListeners) f(keys, retest);
   }
 
   /** Reload the overview; calls during a reload are merged into one more. */
@@ -125,10 +114,6 @@ class AppStore {
     return names.map((n) => byName.get(n)!).filter((s) => s !== undefined);
   }
 
-  go(view: View) {
-    this.view = view;
-  }
-
   listingOf(ref: SourceRef): Listing | null {
     const key = sourceKey(ref);
     return this.files.find((l) => sourceKey(l) === key) ?? null;
@@ -141,7 +126,6 @@ class AppStore {
    * the restart banner for Claude Desktop files, a reload.
    */
   async wrote(outcomes: SaveOutcome[], text: string, opts: { undo?: boolean; detail?: string[]; changed?: boolean } = {}) {
-    this.lastWriteAt = Date.now();
     const written = outcomes.filter((o) => o.written);
     const backups = undoBackups(outcomes);
     const notes = [...(opts.detail ?? []), ...outcomes.flatMap((o) => o.notes ?? [])];
@@ -165,7 +149,6 @@ class AppStore {
    * since is not put back as a whole: the person is asked whether to undo only their own change.
    */
   async undo(u: Undo) {
-    this.lastWriteAt = Date.now();
     try {
       const outs: SaveOutcome[] = [];
       for (const b of u.backups) {
@@ -188,91 +171,48 @@ class AppStore {
     }
   }
 
-  /** The one click for a file that cannot be read: repair it, or put back the newest good backup. */
-  async remedy(file: Listing) {
-    const r = file.error?.remedy;
+  /**
+   * Repair a file that cannot be read, after showing what will change (the broken version is
+   * backed up first).
+   */
+  async repair(file: Listing) {
+    const r = file.error?.remedy?.repair;
     if (!r) return;
-    this.lastWriteAt = Date.now();
     try {
-      if (r.id === "repair") {
-        const out = await api.repairFile(file.path);
-        await this.wrote([out], "Repaired the file.");
-      } else {
-        const out = await api.restoreBackup(file.path, r.backup.id);
-        await this.wrote([out], "Put back the earlier version of the file.");
-      }
-    } catch (e) {
-      reportError(e, "Could not mend the file");
-    }
-  }
-
-  // ---- tests ----
-
-  /** Test every enabled server (`null`) or these rows. One run at a time. */
-  async test(keys: string[] | null) {
-    if (this.run) return;
-    // "Test all" pressed while the first overview is still loading: test what it finds.
-    if (!this.overview) await this.reload();
-    if (this.run) return;
-    const wanted = keys ? new Set(keys) : null;
-    const plan = plannedRun(this.files, wanted);
-    if (plan.length === 0) {
-      toasts.show("info", keys ? "This server is turned off; turn it on to test it." : "There is no server to test yet.");
-      return;
-    }
-    const only: ServerRef[] | null = keys
-      ? plan.flatMap((k) => {
-          const r = this.rows.get(k);
-          return r ? [{ source: sourceRef(r.listing), name: r.entry.name }] : [];
-        })
-      : null;
-    this.run = { plan, done: [] };
-    try {
-      const results = await api.testServers(only);
-      const now = Date.now();
-      results.forEach((r, i) => {
-        if (isCancelled(r)) return;
-        const key = progressRow(plan, this.files, { event: "finished", index: i, result: r });
-        if (key) this.tested[key] = { result: r, at: now };
+      const diff = await api.repairPreview(file.path);
+      const ok = await confirmer.ask({
+        title: "Repair this file?",
+        body: r.fixes.join(" "),
+        note: "Nothing else in the file changes, and the broken version is kept as a backup.",
+        ok: "Repair it",
+        diff: diff.text,
       });
+      if (!ok) return;
+      const out = await api.repairFile(file.path);
+      await this.wrote([out], "Repaired the file.");
     } catch (e) {
-      reportError(e, "The test could not run");
-    } finally {
-      for (const k of plan) delete this.testing[k];
-      this.run = null;
+      reportError(e, "Could not repair the file");
     }
   }
 
-  stopTests() {
-    api.cancelTests().catch((e) => reportError(e, "Could not stop the test"));
-  }
-
-  #progress(p: Progress) {
-    const run = this.run;
-    if (!run) return;
-    const key = progressRow(run.plan, this.files, p);
-    if (!key) return;
-    if (p.event === "started") {
-      this.testing[key] = true;
-      return;
+  /** Put back the newest backup of a file that cannot be read (the one that could be read). */
+  async restoreNewestGood(file: Listing) {
+    const b = file.error?.remedy?.restore;
+    if (!b) return;
+    try {
+      const out = await api.restoreBackup(file.path, b.backup.id);
+      await this.wrote([out], "Put back the earlier version of the file.");
+    } catch (e) {
+      reportError(e, "Could not put the earlier version back");
     }
-    delete this.testing[key];
-    if (!run.done.includes(key)) run.done.push(key);
-    if (!isCancelled(p.result)) this.tested[key] = { result: p.result, at: Date.now() };
-  }
-
-  /** A server changed: its last test no longer says anything about it. */
-  #stale(key: string) {
-    delete this.tested[key];
   }
 
   // ---- server actions ----
 
   async setEnabled(row: Row, enabled: boolean) {
-    this.lastWriteAt = Date.now();
     try {
       const out = await api.setEnabled(sourceRef(row.listing), row.entry.name, enabled);
-      this.#stale(row.key);
+      this.#rowsChanged([row.key], false);
       await this.wrote([out], enabled ? `Turned “${row.entry.name}” on.` : `Turned “${row.entry.name}” off. Its settings are kept.`);
     } catch (e) {
       reportError(e, `Could not turn “${row.entry.name}” ${enabled ? "on" : "off"}`);
@@ -290,13 +230,11 @@ class AppStore {
     this.busy[key] = true;
     const source = sourceRef(f);
     const row = rowKey(f, f.server);
-    const wasTested = row in this.tested;
-    this.lastWriteAt = Date.now();
     try {
       const out = await api.applyFix(source, f.server, f.fix.id);
-      this.#stale(row);
       await this.wrote([out], `Fixed “${f.server}”.`, { detail: [f.fix.description] });
-      if (wasTested && !this.run && this.rows.has(row)) void this.test([row]);
+      // Tested again when it had been: the light shows whether the fix worked.
+      this.#rowsChanged([row], true);
     } catch (e) {
       reportError(e, `Could not fix “${f.server}”`);
     } finally {
@@ -304,14 +242,35 @@ class AppStore {
     }
   }
 
+  /** The Approve button of a project server waiting for Claude Code's approval; tested again. */
+  async approve(result: ProbeResult, action: ProbeAction) {
+    const row = this.#keyIn(result.path, result.server);
+    const busy = `approve\u0000${result.path}\u0000${result.server}`;
+    this.busy[busy] = true;
+    try {
+      const report = await api.approveServer(action.project, result.server, action.trust);
+      await this.wrote(report.saves, `Approved “${result.server}” for Claude Code.`, {
+        detail: [...report.servers.map((s) => s.message), ...report.notes],
+      });
+      // Its last test said "waiting for approval": test it again.
+      if (row) this.#rowsChanged([row], true);
+    } catch (e) {
+      reportError(e, `Could not approve “${result.server}”`);
+    } finally {
+      delete this.busy[busy];
+    }
+  }
+
   async fixAll() {
     this.busy["fix-all"] = true;
-    this.lastWriteAt = Date.now();
     try {
       const report: FixReport = await api.fixAll();
       const files = report.fixed.filter((f) => f.written);
       const changes = files.flatMap((f) => f.changes);
-      for (const f of files) for (const c of f.changes) this.#stale(this.#keyIn(f.path, c.server));
+      this.#rowsChanged(
+        files.flatMap((f) => f.changes.map((c) => this.#keyIn(f.path, c.server))),
+        false,
+      );
       if (changes.length === 0) {
         toasts.show("info", "Nothing to fix automatically.");
         await this.reload();

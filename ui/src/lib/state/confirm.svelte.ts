@@ -8,6 +8,8 @@ export interface ConfirmRequest {
   ok: string;
   cancel?: string;
   danger?: boolean;
+  /** A unified diff of what will change, shown before the person confirms. */
+  diff?: string;
 }
 
 class Confirmer {

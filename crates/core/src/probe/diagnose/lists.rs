@@ -44,6 +44,36 @@ pub fn common_success(server: &str, learned: &Learned) -> Vec<Finding> {
             .with_fix("Those tools will be missing or rejected; update the server or tell its authors."),
         );
     }
+    // The spec requires `"type": "object"` at the root of every tool's input schema, and Claude
+    // Code's client checks it for the whole list: one such tool and it gets none of them
+    // ("! Connected · tools fetch failed — Invalid result for tools/list:
+    // tools.N.inputSchema.type: Invalid input: expected \"object\"", 2.1.332).
+    let loose: Vec<&str> = learned
+        .tool_facts
+        .iter()
+        .filter(|t| t.not_an_object)
+        .map(|t| t.name.as_str())
+        .collect();
+    if !loose.is_empty() {
+        out.push(
+            Finding::error(
+                Code::ProtocolError,
+                format!(
+                    "\"{server}\" lists {} tool(s) whose input is not described as an object \
+                     ({}). Claude Code rejects the whole tool list because of that (\"tools \
+                     fetch failed\"), so it gets none of this server's tools.",
+                    loose.len(),
+                    loose
+                        .iter()
+                        .take(5)
+                        .map(|n| format!("\"{}\"", shorten(n, 70)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+            .with_fix("Update the server, or tell its authors: every tool's inputSchema needs \"type\": \"object\"."),
+        );
+    }
     for (step, err) in &learned.list_failures {
         out.push(Finding::warning(
             Code::ProtocolError,

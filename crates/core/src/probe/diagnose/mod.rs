@@ -49,7 +49,7 @@ fn program_name(spec: &LaunchSpec) -> String {
 /// The server answered `initialize`, but not with an initialize result.
 fn not_an_init_result(e: &ClientInitializeError) -> bool {
     matches!(
-        e,
+        super::handshake::decisive(e),
         ClientInitializeError::ExpectedInitResponse(_)
             | ClientInitializeError::ExpectedInitResult(_)
             | ClientInitializeError::ConflictInitResponseId(..)

@@ -174,7 +174,7 @@ pub fn classify_remote(err: &crate::probe::remote::RemoteError) -> RemoteProblem
     match err {
         RemoteError::Connect(e) => classify_chain(e),
         RemoteError::Client(e) => RemoteProblem::Other(error_text(e)),
-        RemoteError::Talk(TalkError::Init(init)) => match init.as_ref() {
+        RemoteError::Talk(TalkError::Init(init)) => match crate::probe::handshake::decisive(init) {
             ClientInitializeError::TransportError { error, .. } => {
                 classify_chain(error.error.as_ref())
             }

@@ -136,7 +136,7 @@ pub fn stdio_failure(
     // 2. It answered initialize with something rmcp could not read (rmcp then waits forever).
     if !answered_init
         && err.is_none()
-        && let Some((_, is_error, text)) = ctx.tap.answer_to_initialize()
+        && let Some((_, is_error, text)) = ctx.tap.answer_to_handshake()
     {
         out.push(
             Finding::error(

@@ -1,0 +1,144 @@
+//! Search-as-you-type in the app's Catalog tab with a 5,000-server catalog cached on disk:
+//! keystroke to painted results (the page asks Rust, which searches its in-memory copy and
+//! judges every hit per app, and the page paints the cards), against painting the same list
+//! with no search (the page's memo of a query typed before), in the same run.
+//!
+//! The catalog is filled the real way (the catalog client reads every page of a stand-in
+//! registry on 127.0.0.1 into the cache), then the registry is stopped: the app answers from
+//! its cache only, as it does offline.
+//!
+//! Run (a display and a session bus are needed; the release app must be built first):
+//!
+//!     (cd ui && npm ci && npm run build) && cargo build --release -p mcpconf-app -p mcpconf-bench
+//!     scripts/with-keyring xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+//!       $CARGO_TARGET_DIR/release/bench-catalog 7 5000
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
+#![allow(clippy::disallowed_methods)] // it starts the app itself
+
+use mcpconf_bench::{arg, median};
+use mcpconf_core::catalog::{Catalog, block_on};
+use mcpconf_e2e::{App, Fixture};
+use mcpconf_testkit::registry::{self as docs, FakeRegistry};
+use serde_json::json;
+
+/// `n` servers shaped like real registry entries (a package with variables and arguments).
+fn servers(n: usize) -> Vec<serde_json::Value> {
+    let topics = [
+        "notes", "database", "calendar", "search", "files", "tickets", "chat", "maps",
+    ];
+    (0..n)
+        .map(|i| {
+            let t = topics[i % topics.len()];
+            docs::item(
+                json!({
+                    "$schema": docs::SCHEMA,
+                    "name": format!("io.github.publisher-{}/{t}-server-{i:05}", i % 700),
+                    "title": format!("{} {i:05}", t[..1].to_uppercase() + &t[1..]),
+                    "description": format!("Connects Claude to your {t}: read, search and update them (server {i})"),
+                    "version": format!("1.{}.0", i % 30),
+                    "repository": {"url": format!("https://github.com/publisher-{}/{t}-{i}", i % 700), "source": "github"},
+                    "packages": [{
+                        "registryType": if i % 4 == 0 { "pypi" } else { "npm" },
+                        "identifier": format!("{t}-mcp-{i}"), "version": "1.0.0",
+                        "transport": {"type": "stdio"},
+                        "environmentVariables": [
+                            {"name": "API_KEY", "isSecret": true, "isRequired": true, "description": "Your key"},
+                            {"name": "REGION", "choices": ["eu", "us"], "default": "eu"}
+                        ],
+                        "packageArguments": [{"type": "named", "name": "--mode", "default": "read"}]
+                    }]
+                }),
+                "active",
+            )
+        })
+        .collect()
+}
+
+/// Set the search box to `q` the way typing does, then wait until the results for `q` are in
+/// the page and two frames later (painted); returns the milliseconds from the keystroke.
+const TYPE_JS: &str = r#"
+const [query, done] = [arguments[0], arguments[arguments.length - 1]];
+const input = document.querySelector("[data-testid='catalog-search']");
+const t0 = performance.now();
+input.value = query;
+input.dispatchEvent(new Event("input", { bubbles: true }));
+function check() {
+  const list = document.querySelector("[data-testid='catalog-results']");
+  if (list && list.dataset.query === query) {
+    requestAnimationFrame(() => requestAnimationFrame(() => done([performance.now() - t0, Number(list.dataset.count)])));
+  } else {
+    requestAnimationFrame(check);
+  }
+}
+check();
+"#;
+
+async fn keystroke(app: &App, q: &str) -> (f64, usize) {
+    let v = app
+        .driver
+        .execute_async(TYPE_JS, vec![json!(q)])
+        .await
+        .unwrap();
+    let a = v.json().as_array().unwrap().clone();
+    (a[0].as_f64().unwrap(), a[1].as_u64().unwrap() as usize)
+}
+
+#[tokio::main]
+async fn main() {
+    let runs = arg(1, 7);
+    let n = arg(2, 5000);
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "run under xvfb-run (see the doc comment)"
+    );
+    let mut fx = Fixture::new();
+    let mut reg = FakeRegistry::start(servers(n));
+    let url = reg.url();
+    let cat = Catalog::at(&url, fx.home().join(".cache/mcpconf")).unwrap();
+    let got = block_on(cat.refresh()).unwrap();
+    assert_eq!(got, n, "every server reached the cache");
+    reg.stop();
+    fx.set_var("MCPCONF_REGISTRY_URL", &url);
+
+    let app = App::launch(&fx).await;
+    app.click("add-server").await;
+    app.click("add-tab-catalog").await;
+    app.wait_css("[data-testid='catalog-results']").await;
+    // Warm up once (the first search builds the in-memory index and resolves the runtimes).
+    keystroke(&app, "warm up").await;
+    keystroke(&app, "").await;
+
+    let mut search = Vec::new();
+    let mut painted_only = Vec::new();
+    let mut narrow = Vec::new();
+    let mut cards = 0;
+    for r in 0..runs {
+        // A query never typed before: Rust searches all n servers and judges the hits.
+        let q = format!("server {r}");
+        let (t, c) = keystroke(&app, &q).await;
+        search.push(t);
+        cards = c;
+        // The same list again with no search: the page's memo paints it.
+        keystroke(&app, "").await;
+        let (t, c2) = keystroke(&app, &q).await;
+        assert_eq!(c2, c, "the same list");
+        painted_only.push(t);
+        // One match.
+        let (t, c1) = keystroke(&app, &format!("server-{:05}", (r * 613) % n)).await;
+        assert_eq!(c1, 1);
+        narrow.push(t);
+    }
+    app.quit().await;
+    let (s, p, one) = (median(search), median(painted_only), median(narrow));
+    println!("{runs} runs, medians; release build under Xvfb; {n} servers in the cache");
+    println!(
+        "keystroke to painted results, {cards} cards (search):   {s:8.1} ms   target <= 50 ms"
+    );
+    println!("same {cards} cards painted with no search (baseline):   {p:8.1} ms");
+    println!(
+        "ratio search / no search:                          {:8.2}",
+        s / p
+    );
+    println!("keystroke to painted result, 1 card (search):      {one:8.1} ms");
+}
