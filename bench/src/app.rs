@@ -290,8 +290,12 @@ async fn main() {
     // Warm the file cache once; cold start here means a new process, not an empty disk cache.
     start_once(&minimal, &empty, false);
     start_once(&app, &empty, false);
-    let (mut floor, mut t_empty, mut t_small, mut t_full) =
-        (Series::default(), Series::default(), Series::default(), Series::default());
+    let (mut floor, mut t_empty, mut t_small, mut t_full) = (
+        Series::default(),
+        Series::default(),
+        Series::default(),
+        Series::default(),
+    );
     let mut series: [(&Path, &Fixture, &mut Series); 4] = [
         (&minimal, &empty, &mut floor),
         (&app, &empty, &mut t_empty),
@@ -313,7 +317,10 @@ async fn main() {
     let (f200, s200, smax200) = responsiveness(200, runs).await;
     println!(
         "{runs} runs, medians; release builds under Xvfb; load average at the start: {}",
-        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
     println!(
         "binary size: app {:.1} MiB, minimal Tauri app {:.1} MiB",

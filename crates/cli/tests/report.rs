@@ -36,7 +36,8 @@ const ALL: &[&str] = &[
 ];
 
 fn world(sb: &Sandbox) {
-    let leaky = "echo \"starting: key $ANTHROPIC_API_KEY blob $CONFIG_BLOB gh $GITHUB_TOKEN\" >&2; exit 3";
+    let leaky =
+        "echo \"starting: key $ANTHROPIC_API_KEY blob $CONFIG_BLOB gh $GITHUB_TOKEN\" >&2; exit 3";
     sb.write(
         "home/.config/Claude/claude_desktop_config.json",
         serde_json::to_vec_pretty(&serde_json::json!({"mcpServers": {
@@ -110,16 +111,22 @@ fn the_report_holds_no_bound_or_plaintext_secret_and_says_what_support_needs() {
         "--api-key <redacted> --token=<redacted>",
         "https://me:<redacted>@127.0.0.1:9/mcp/<redacted>?api_key=<redacted>",
         "header Authorization = (set; value not included)",
-        "plaintext-secret",
+        "plaintext-secret · \"leaky\" in ~/.config/Claude/claude_desktop_config.json",
         "Test results: not included. `mcpconf report --test`",
     ] {
         assert!(text.contains(shown), "missing {shown:?} in:\n{text}");
     }
     let home = sb.home().to_string_lossy().into_owned();
-    assert!(!text.contains(&home), "the home folder is written ~:\n{text}");
+    assert!(
+        !text.contains(&home),
+        "the home folder is written ~:\n{text}"
+    );
 
     // With the tests run: the stderr tail is there, with the values it printed cut out.
-    for args in [&["report", "--test", "--timeout", "10"][..], &["--json", "report", "--test"][..]] {
+    for args in [
+        &["report", "--test", "--timeout", "10"][..],
+        &["--json", "report", "--test"][..],
+    ] {
         let out = run(&sb, args);
         let all = format!("{}{}", stdout(&out), stderr(&out));
         assert!(out.status.success(), "{args:?}: {all}");
@@ -130,7 +137,10 @@ fn the_report_holds_no_bound_or_plaintext_secret_and_says_what_support_needs() {
         } else {
             stdout(&out)
         };
-        assert!(text.contains("Test results (run for this report)"), "{text}");
+        assert!(
+            text.contains("Test results (run for this report)"),
+            "{text}"
+        );
         assert!(text.contains("\"leaky\" fails"), "{text}");
         assert!(text.contains("starting: key <redacted>"), "{text}");
         assert!(text.contains("\"remote\" fails"), "{text}");

@@ -73,7 +73,8 @@ fn world() -> World {
     let home = dir.path().join("home");
     std::fs::create_dir_all(home.join(".config/Claude")).unwrap();
     let desktop = home.join(".config/Claude/claude_desktop_config.json");
-    let leaky = "echo \"starting: key $OPENAI_API_KEY blob $CONFIG_BLOB gh $GITHUB_TOKEN\" >&2; exit 3";
+    let leaky =
+        "echo \"starting: key $OPENAI_API_KEY blob $CONFIG_BLOB gh $GITHUB_TOKEN\" >&2; exit 3";
     std::fs::write(
         &desktop,
         serde_json::to_vec_pretty(&serde_json::json!({"mcpServers": {
@@ -128,14 +129,21 @@ fn counting(w: &World) -> (Workspace, Arc<AtomicUsize>) {
         count.fetch_add(1, Ordering::SeqCst);
         Ok(store.clone())
     });
-    let ws = Workspace::new(host(w.dir.path()), Box::new(RealFs), w.dir.path().to_path_buf())
-        .with_keychain(keychain);
+    let ws = Workspace::new(
+        host(w.dir.path()),
+        Box::new(RealFs),
+        w.dir.path().to_path_buf(),
+    )
+    .with_keychain(keychain);
     (ws, opened)
 }
 
 fn assert_clean(report: &str) {
     for secret in ALL {
-        assert!(!report.contains(secret), "{secret} is in the report:\n{report}");
+        assert!(
+            !report.contains(secret),
+            "{secret} is in the report:\n{report}"
+        );
     }
 }
 
@@ -147,8 +155,10 @@ fn the_first_screen_and_the_report_never_open_the_keychain_and_show_no_secret() 
     let doctor = ws.doctor();
     let findings = ws.findings(&doctor);
     assert!(
-        findings.iter().any(|f| f.code.as_str() == "plaintext-secret"
-            && f.fix.as_ref().is_some_and(|x| x.id == "move-to-keychain")),
+        findings
+            .iter()
+            .any(|f| f.code.as_str() == "plaintext-secret"
+                && f.fix.as_ref().is_some_and(|x| x.id == "move-to-keychain")),
         "the keychain fix is offered without opening the keychain: {findings:?}"
     );
     let how = Tests::NotRun {
@@ -174,7 +184,7 @@ fn the_first_screen_and_the_report_never_open_the_keychain_and_show_no_secret() 
         "header Authorization = (set; value not included)",
         "Programs, as each client finds them",
         "PATH each client gives its servers",
-        "plaintext-secret",
+        "warning plaintext-secret · \"leaky\" in ~/.config/Claude/claude_desktop_config.json",
         "Test results: not included. Run `mcpconf report --test`",
     ] {
         assert!(report.contains(shown), "missing {shown:?} in:\n{report}");
@@ -204,7 +214,9 @@ fn a_server_printing_its_secrets_does_not_put_them_in_the_report() {
         results[0].stderr_tail
     );
     let doctor = ws.doctor();
-    let report = ws.report(&doctor, "mcpconf-test 0", &Tests::Ran(results), None).unwrap();
+    let report = ws
+        .report(&doctor, "mcpconf-test 0", &Tests::Ran(results), None)
+        .unwrap();
     assert_clean(&report);
     assert!(
         report.contains("stderr (last lines):") && report.contains("starting: key <redacted>"),

@@ -50,6 +50,12 @@ pub async fn test_servers(
     }
     let emitter = app.clone();
     let progress: Arc<dyn Fn(Progress) + Send + Sync> = Arc::new(move |p: Progress| {
+        // Kept as each server finishes, so a report made during the run has what is known.
+        if let Progress::Finished { result, .. } = &p {
+            emitter
+                .state::<AppState>()
+                .remember(std::slice::from_ref(result));
+        }
         let _ = emitter.emit(EVENT_PROBE_PROGRESS, p);
     });
     let opts = RunOptions {

@@ -37,7 +37,10 @@ pub fn remember(kept: &mut Vec<ProbeResult>, new: &[ProbeResult]) {
             continue;
         }
         kept.retain(|k| {
-            !(k.server == r.server && k.path == r.path && k.scope == r.scope && k.client == r.client)
+            !(k.server == r.server
+                && k.path == r.path
+                && k.scope == r.scope
+                && k.client == r.client)
         });
         kept.push(r.clone());
     }
@@ -121,7 +124,10 @@ pub fn render(f: &Facts<'_>) -> String {
     let _ = writeln!(o);
     let _ = writeln!(o, "Programs, as each client finds them");
     if f.clients.is_empty() {
-        let _ = writeln!(o, "  (not looked up: the files are checked for another system)");
+        let _ = writeln!(
+            o,
+            "  (not looked up: the files are checked for another system)"
+        );
     }
     for c in &f.clients {
         let _ = writeln!(o, "  {}", c.client.label());
@@ -156,7 +162,9 @@ pub fn render(f: &Facts<'_>) -> String {
             .unwrap_or_default();
         let _ = writeln!(
             o,
-            "  {} {}: {server}{} ({}, {})",
+            // " · ", not ": ": a code naming a secret ("plaintext-secret") followed by a colon
+            // would read as a key and its value to the last pass.
+            "  {} {} · {server}{} ({}, {})",
             severity_word(d.severity),
             d.code.as_str(),
             d.path.display(),
@@ -295,7 +303,10 @@ fn tests_part(o: &mut String, r: &Redactor, tests: &Tests) {
             return;
         }
         Tests::Kept(results) => {
-            let _ = writeln!(o, "Test results (the last test of each server in this session)");
+            let _ = writeln!(
+                o,
+                "Test results (the last test of each server in this session)"
+            );
             results
         }
         Tests::Ran(results) => {
@@ -335,8 +346,12 @@ fn tests_part(o: &mut String, r: &Redactor, tests: &Tests) {
         if let Some(code) = t.exit_code {
             let _ = writeln!(o, "    exit code {code}");
         }
-        for f in t.findings.iter().filter(|f| f.severity > probe::Severity::Info) {
-            let _ = writeln!(o, "    {}: {}", f.code.as_str(), r.text(&f.message));
+        for f in t
+            .findings
+            .iter()
+            .filter(|f| f.severity > probe::Severity::Info)
+        {
+            let _ = writeln!(o, "    {} · {}", f.code.as_str(), r.text(&f.message));
             if let Some(fix) = &f.fix {
                 let _ = writeln!(o, "      fix: {}", r.text(fix));
             }
@@ -375,7 +390,8 @@ fn tilde(text: &str, home: &str) -> String {
     let mut rest = text;
     while let Some(i) = rest.find(home) {
         let after = &rest[i + home.len()..];
-        let boundary = after.is_empty() || after.starts_with(['/', '\\', ' ', '\n', ')', '"', ',', ':', ';']);
+        let boundary =
+            after.is_empty() || after.starts_with(['/', '\\', ' ', '\n', ')', '"', ',', ':', ';']);
         out.push_str(&rest[..i]);
         out.push_str(if boundary { "~" } else { home });
         rest = after;

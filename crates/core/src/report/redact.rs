@@ -84,7 +84,10 @@ impl Redactor {
         // An ordinary number, switch or absolute path is not worth cutting from messages (and
         // cutting "/home/me" would blank out every path).
         let plain = v.parse::<f64>().is_ok()
-            || matches!(v.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no")
+            || matches!(
+                v.to_ascii_lowercase().as_str(),
+                "true" | "false" | "yes" | "no"
+            )
             || v.starts_with('/')
             || v.contains(":\\");
         if !(ordinary && plain) {
@@ -94,19 +97,29 @@ impl Redactor {
 
     /// An argument (`prev` is the one before it): the credential-looking parts.
     pub fn learn_arg(&mut self, prev: Option<&str>, arg: &str) {
+        let after_secret_flag = prev.is_some_and(|p| {
+            p.starts_with('-')
+                && !p.contains('=')
+                && sensitive::name_is_secretish(p.trim_start_matches('-'))
+        });
+        if after_secret_flag && !sensitive::is_placeholder(arg) {
+            self.add(arg);
+            return;
+        }
+        // A URL's `=` are its query's: learn_url cuts the values and keeps the rest readable.
         if arg.contains("://") {
             self.learn_url(arg);
+            return;
         }
+        // `--token=VALUE`: the value only, so the flag's name still shows.
         if let Some((k, v)) = arg.split_once('=') {
             let k = k.trim_start_matches('-');
             if !v.is_empty() && (sensitive::name_is_secretish(k) || token_like(v)) {
                 self.learn_value(k, v);
             }
+            return;
         }
-        let after_secret_flag = prev.is_some_and(|p| {
-            p.starts_with('-') && !p.contains('=') && sensitive::name_is_secretish(p.trim_start_matches('-'))
-        });
-        if (after_secret_flag && !sensitive::is_placeholder(arg)) || token_like(arg) {
+        if token_like(arg) {
             self.add(arg);
         }
     }
@@ -207,8 +220,18 @@ fn cut_shapes(text: &str) -> String {
     if let Some(s) = start {
         words.push((s, text.len()));
     }
+    // Keychain markers (`<secret:NAME>`) name a secret, never its value: nothing in one is cut,
+    // and "secret:" in one is not a key followed by its value.
+    let markers: Vec<(usize, usize)> = text
+        .match_indices(MARKER_OPEN)
+        .filter_map(|(s, _)| text[s..].find('>').map(|len| (s, s + len + 1)))
+        .collect();
+    let in_marker = |at: usize| markers.iter().any(|&(s, e)| s <= at && at < e);
     let mut cut: Vec<(usize, usize)> = Vec::new();
     for (i, &(s, e)) in words.iter().enumerate() {
+        if in_marker(s) {
+            continue;
+        }
         let w = &text[s..e];
         // `KEY=value` in one word.
         if let Some((k, v)) = w.split_once('=')
@@ -230,7 +253,10 @@ fn cut_shapes(text: &str) -> String {
         };
         let between = &text[e..ns];
         let keyed = sensitive::name_is_secretish(w)
-            && between.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace()).len() == 1
+            && between
+                .trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+                .len()
+                == 1
             && between.contains([':', '=']);
         let next = text[ns..ne].trim_end_matches(['.', ',']);
         // "Basic" is an ordinary word too: only what follows it looking like base64 counts.
@@ -239,6 +265,7 @@ fn cut_shapes(text: &str) -> String {
             && !between.is_empty()
             && between.chars().all(|c| c == ' ');
         if (keyed || scheme)
+            && !in_marker(ns)
             && next.len() >= MIN_KNOWN
             && !sensitive::is_placeholder(next)
             && !next.starts_with(MARKER_OPEN)
@@ -270,9 +297,15 @@ mod tests {
 
     #[test]
     fn values_are_described_never_shown() {
-        assert_eq!(hidden_value("<secret:github-token>"), "<secret:github-token>");
+        assert_eq!(
+            hidden_value("<secret:github-token>"),
+            "<secret:github-token>"
+        );
         assert_eq!(hidden_value(""), "(empty)");
-        assert_eq!(hidden_value("<YOUR_TOKEN>"), "(a placeholder, not a real value)");
+        assert_eq!(
+            hidden_value("<YOUR_TOKEN>"),
+            "(a placeholder, not a real value)"
+        );
         assert_eq!(hidden_value(GH), "(set; value not included)");
         assert_eq!(hidden_value("info"), "(set; value not included)");
     }
@@ -298,7 +331,10 @@ mod tests {
             (None, "--api-key"),
             (Some("--api-key"), "s3cr3t-Arg-Value"),
             (None, "--token=Tok3nInAnArgument"),
-            (None, "https://user:Pa55word@mcp.example.com/sse/AbCdEf0123456789GhIjKlMnOpQr?key=QueryK3y&mode=x#frag1234"),
+            (
+                None,
+                "https://user:Pa55word@mcp.example.com/sse/AbCdEf0123456789GhIjKlMnOpQr?key=QueryK3y&mode=x#frag1234",
+            ),
             (None, "@modelcontextprotocol/server-filesystem"),
             (None, "mcp-server-sequential-thinking"),
         ] {
@@ -332,9 +368,18 @@ mod tests {
         let r = Redactor::new();
         for (text, secret) in [
             (format!("Error: bad credentials for {GH}."), GH),
-            ("OPENAI_API_KEY=sk-proj-Abc123Def456Ghi789Jkl012 given".to_owned(), "sk-proj-Abc123"),
-            ("config {\"api_key\": \"K3yInJsonText99\"}".to_owned(), "K3yInJsonText99"),
-            ("Authorization: Bearer opaque-bearer-value".to_owned(), "opaque-bearer-value"),
+            (
+                "OPENAI_API_KEY=sk-proj-Abc123Def456Ghi789Jkl012 given".to_owned(),
+                "sk-proj-Abc123",
+            ),
+            (
+                "config {\"api_key\": \"K3yInJsonText99\"}".to_owned(),
+                "K3yInJsonText99",
+            ),
+            (
+                "Authorization: Bearer opaque-bearer-value".to_owned(),
+                "opaque-bearer-value",
+            ),
             ("MY_PASSWORD: hunter2hunter2".to_owned(), "hunter2hunter2"),
         ] {
             let out = r.text(&text);
@@ -344,6 +389,13 @@ mod tests {
         // Ordinary text stays as it is.
         let plain = "Cannot find module '@modelcontextprotocol/server-memory' (node v18.19.0), PATH=/usr/bin:/bin";
         assert_eq!(r.text(plain), plain);
-        assert_eq!(r.text("token-expired: <secret:gh>"), "token-expired: <secret:gh>");
+        assert_eq!(
+            r.text("token-expired: <secret:gh>"),
+            "token-expired: <secret:gh>"
+        );
+        assert_eq!(
+            r.text("GITHUB_TOKEN = <secret:gh-token>"),
+            "GITHUB_TOKEN = <secret:gh-token>"
+        );
     }
 }

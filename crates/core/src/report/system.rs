@@ -72,7 +72,10 @@ mod tests {
     #[test]
     fn os_release_names() {
         let t = "NAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\n";
-        assert_eq!(os_release_name(t).as_deref(), Some("Debian GNU/Linux 12 (bookworm)"));
+        assert_eq!(
+            os_release_name(t).as_deref(),
+            Some("Debian GNU/Linux 12 (bookworm)")
+        );
         assert_eq!(os_release_name("NAME=Arch\n").as_deref(), Some("Arch"));
         assert_eq!(os_release_name("ID=x\n"), None);
     }
@@ -81,6 +84,9 @@ mod tests {
     #[test]
     fn this_system_is_described() {
         let d = describe();
-        assert!(d.contains(std::env::consts::ARCH) && d.contains("kernel"), "{d}");
+        assert!(
+            d.contains(std::env::consts::ARCH) && d.contains("kernel"),
+            "{d}"
+        );
     }
 }

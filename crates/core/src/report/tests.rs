@@ -14,6 +14,7 @@ fn result(server: &str, status: Status, code: probe::Code) -> ProbeResult {
         status,
         tools: vec![],
         protocol_version: None,
+        era: None,
         server_info: None,
         resources: None,
         prompts: None,
@@ -35,7 +36,10 @@ fn the_newest_result_of_each_server_is_kept_and_a_cancelled_one_is_not() {
         ],
     );
     remember(&mut kept, &[result("a", Status::Ok, probe::Code::NoTools)]);
-    remember(&mut kept, &[result("b", Status::Error, probe::Code::Cancelled)]);
+    remember(
+        &mut kept,
+        &[result("b", Status::Error, probe::Code::Cancelled)],
+    );
     let seen: Vec<(&str, Status)> = kept.iter().map(|r| (r.server.as_str(), r.status)).collect();
     assert_eq!(seen, vec![("b", Status::Error), ("a", Status::Ok)]);
     assert_eq!(kept[0].findings[0].code, probe::Code::MissingEnv);
@@ -44,7 +48,10 @@ fn the_newest_result_of_each_server_is_kept_and_a_cancelled_one_is_not() {
 #[test]
 fn the_home_folder_is_written_as_a_tilde_only_where_it_is_the_home_folder() {
     assert_eq!(
-        tilde("/home/ann/.claude.json and /home/anne/x, /home/ann", "/home/ann"),
+        tilde(
+            "/home/ann/.claude.json and /home/anne/x, /home/ann",
+            "/home/ann"
+        ),
         "~/.claude.json and /home/anne/x, ~"
     );
     assert_eq!(tilde("/ and /x", "/"), "/ and /x");
@@ -81,7 +88,10 @@ fn program_lines_say_what_the_client_runs_and_what_else_there_is() {
         chosen: Some(0),
     };
     let line = program_line(&res);
-    assert!(line.starts_with("node: v18.19.0 at /usr/bin/node; also v22.1.0 at /h/.nvm"), "{line}");
+    assert!(
+        line.starts_with("node: v18.19.0 at /usr/bin/node; also v22.1.0 at /h/.nvm"),
+        "{line}"
+    );
     assert!(line.contains(Origin::ShellPath.label()), "{line}");
     let missing = Resolution {
         command: "uv".into(),

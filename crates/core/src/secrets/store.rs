@@ -455,9 +455,15 @@ mod tests {
             hint: || true,
             cell: OnceLock::new(),
         };
-        assert!(k.may_open() && !k.is_opened(), "the hint is asked before opening");
+        assert!(
+            k.may_open() && !k.is_opened(),
+            "the hint is asked before opening"
+        );
         assert!(k.get("a").is_err());
-        assert!(k.is_opened() && !k.may_open(), "after opening, the outcome answers");
+        assert!(
+            k.is_opened() && !k.may_open(),
+            "after opening, the outcome answers"
+        );
         assert!(k.set("a", &Secret::new("v")).is_err());
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         let m = Keychain::with(Arc::new(MemoryStore::new()));
