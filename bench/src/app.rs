@@ -1,21 +1,20 @@
 //! The desktop app: cold start to the first painted overview, memory of all its processes after
-//! load (PSS), and how quickly the overview filters and scrolls with 200 servers. Each figure is
-//! measured against baselines in the same run: the minimal Tauri app of `bench/minimal-app` (the
-//! floor: a window, a page, one IPC answer rendered), an empty HOME, and 10 servers for
-//! filter/scroll. "The fixture HOME" is 10 servers, half in Claude Desktop's file, half in
-//! Claude Code's.
+//! load (PSS), how quickly the overview filters and scrolls with 200 servers, and the size of
+//! the binary. Each figure is measured against baselines in the same run: the minimal Tauri app
+//! of `bench/minimal-app` (the floor: a window, a page, one IPC answer rendered), an empty HOME,
+//! and 10 servers for filter/scroll. "The fixture HOME" is 10 servers, half in Claude Desktop's
+//! file, half in Claude Code's.
 //!
-//! Run (a display and a session bus are needed; the release apps must be built first, in two
-//! cargo runs so that the minimal app's Tauri features do not leak into ours):
+//! Run (a display and a session bus are needed; the release programs must be built first, each
+//! in a cargo run of its own: built together, cargo unifies the features of shared dependencies,
+//! and the benchmark's WebDriver client would bring a second TLS library into the app):
 //!
 //!     (cd ui && npm ci && npm run build)
-//!     cargo build --release -p mcpconf-app -p mcpconf-bench
+//!     cargo build --release -p mcpconf-app
+//!     cargo build --release -p mcpconf-bench --bin bench-app
 //!     cargo build --release -p mcpconf-bench-minimal-app
-//!     scripts/with-keyring xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
-//!       $CARGO_TARGET_DIR/release/bench-app 7
-
-#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
-#![allow(clippy::disallowed_methods)] // it starts the app itself
+//!     MCPCONF_APP_BIN=$CARGO_TARGET_DIR/release/mcpconf-app scripts/with-keyring \
+//!       xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" $CARGO_TARGET_DIR/release/bench-app 7
 
 use mcpconf_bench::{arg, median};
 use mcpconf_e2e::{App, Fixture};
@@ -115,31 +114,56 @@ struct Start {
     pss: u64,
 }
 
+/// Mesa's shader cache, which WebKit's compositor fills on its first frame (under Xvfb the
+/// shaders are compiled for the CPU, which takes seconds). A person's cache lives in their home
+/// and is warm from the second start on: `Warm` shares one folder between all runs (filled by
+/// the warm-up start); `Off` compiles them on every start, as a first start ever does.
+enum Shaders {
+    Warm(PathBuf),
+    Off,
+}
+
 /// Start `bin`, wait for its first painted page.
-fn start_once(bin: &Path, fx: &Fixture, measure_memory: bool) -> Start {
+fn start_once(bin: &Path, fx: &Fixture, measure_memory: bool, shaders: &Shaders) -> Start {
     let t0 = Instant::now();
-    let mut child = Command::new(bin)
-        .envs(fx.env())
+    let log = fx.root().join("stderr.log");
+    let env = fx
+        .env()
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("MESA_SHADER_CACHE"));
+    let mut cmd = Command::new(bin);
+    cmd.envs(env)
         .env("MCPCONF_STARTUP_PROBE", "1")
         .env(
             "MCPCONF_STARTUP_PROBE_HOLD",
             if measure_memory { "1" } else { "0" },
         )
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the app");
+        .stderr(std::fs::File::create(&log).unwrap());
+    match shaders {
+        Shaders::Warm(dir) => cmd
+            .env("MESA_SHADER_CACHE_DIR", dir)
+            .env("MESA_SHADER_CACHE_DISABLE", "false"),
+        Shaders::Off => cmd.env("MESA_SHADER_CACHE_DISABLE", "true"),
+    };
+    let mut child = cmd.spawn().expect("start the app");
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
     let mut steps = Vec::new();
     let mut reader = BufReader::new(stdout);
     while !line.starts_with("first-paint-ms=") {
         line.clear();
-        assert!(
-            reader.read_line(&mut line).unwrap() > 0,
-            "{} exited before painting",
-            bin.display()
-        );
+        if reader.read_line(&mut line).unwrap() == 0 {
+            let status = child.wait().unwrap();
+            let err = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail: Vec<&str> = err.lines().rev().take(30).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            panic!(
+                "{} exited before painting ({status}); the end of its stderr:\n{}",
+                bin.display(),
+                tail.join("\n")
+            );
+        }
         if let Some(rest) = line.strip_prefix("startup-ms ") {
             steps = rest
                 .split_whitespace()
@@ -287,30 +311,38 @@ async fn main() {
     let (app, minimal) = (mcpconf_e2e::app_binary(), minimal_binary());
     let (empty, small, full) = (fixture(0), fixture(10), fixture(200));
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    // Warm the file cache once; cold start here means a new process, not an empty disk cache.
-    start_once(&minimal, &empty, false);
-    start_once(&app, &empty, false);
+    let shader_dir = tempfile::tempdir().unwrap();
+    let warm = Shaders::Warm(shader_dir.path().to_path_buf());
+    // Warm the file and shader caches once: cold start here means a new process, not an empty
+    // disk cache (the series "shader cache off" shows a first start ever).
+    for bin in [&minimal, &app] {
+        start_once(bin, &empty, false, &warm);
+        start_once(bin, &small, false, &warm);
+    }
     let (mut floor, mut t_empty, mut t_small, mut t_full) = (
         Series::default(),
         Series::default(),
         Series::default(),
         Series::default(),
     );
-    let mut series: [(&Path, &Fixture, &mut Series); 4] = [
-        (&minimal, &empty, &mut floor),
-        (&app, &empty, &mut t_empty),
-        (&app, &small, &mut t_small),
-        (&app, &full, &mut t_full),
+    let (mut floor_off, mut small_off) = (Series::default(), Series::default());
+    let mut series: [(&Path, &Fixture, &Shaders, &mut Series); 6] = [
+        (&minimal, &empty, &warm, &mut floor),
+        (&app, &empty, &warm, &mut t_empty),
+        (&app, &small, &warm, &mut t_small),
+        (&app, &full, &warm, &mut t_full),
+        (&minimal, &empty, &Shaders::Off, &mut floor_off),
+        (&app, &small, &Shaders::Off, &mut small_off),
     ];
     // Interleaved, so that a burst of load elsewhere hits every series alike.
     for _ in 0..runs {
-        for (bin, fx, s) in series.iter_mut() {
-            s.time(start_once(bin, fx, false));
+        for (bin, fx, shaders, s) in series.iter_mut() {
+            s.time(start_once(bin, fx, false, shaders));
         }
     }
     for _ in 0..3 {
-        for (bin, fx, s) in series.iter_mut() {
-            s.memory(start_once(bin, fx, true));
+        for (bin, fx, shaders, s) in series.iter_mut().take(4) {
+            s.memory(start_once(bin, fx, true, shaders));
         }
     }
     let (f10, s10, smax10) = responsiveness(10, runs).await;
@@ -323,29 +355,42 @@ async fn main() {
             .join(" ")
     );
     println!(
-        "binary size: app {:.1} MiB, minimal Tauri app {:.1} MiB",
+        "binary size: app {:.1} MB ({:.1} MiB), minimal Tauri app {:.1} MB ({:.1} MiB), ratio {:.2}",
+        mib(&app) * 1.048_576,
         mib(&app),
-        mib(&minimal)
+        mib(&minimal) * 1.048_576,
+        mib(&minimal),
+        mib(&app) / mib(&minimal)
     );
     println!("start to first paint (ms since main / seen from the spawn):");
-    let floor_ms = floor.ms();
-    for (name, s) in [
-        ("minimal Tauri app", &floor),
-        ("app, empty HOME", &t_empty),
-        ("app, fixture HOME (10 servers)", &t_small),
-        ("app, 200 servers", &t_full),
+    for (name, s, base) in [
+        ("minimal Tauri app", &floor, &floor),
+        ("app, empty HOME", &t_empty, &floor),
+        ("app, fixture HOME (10 servers)", &t_small, &floor),
+        ("app, 200 servers", &t_full, &floor),
+        ("minimal, shader cache off", &floor_off, &floor_off),
+        ("app, 10 servers, shader cache off", &small_off, &floor_off),
     ] {
         println!(
-            "  {name:32} {:7.1} / {:7.1} ms   x minimal {:.2} / {:.2}",
+            "  {name:34} {:7.1} / {:7.1} ms   x minimal {:.2} / {:.2}",
             s.ms(),
             s.outside(),
-            s.ms() / floor_ms,
-            s.outside() / floor.outside()
+            s.ms() / base.ms(),
+            s.outside() / base.outside()
         );
     }
-    println!("  app timeline, fixture HOME (ms since main, medians):");
-    for (name, ms) in t_small.step_medians() {
-        println!("    {name:14} {ms:7.1}");
+    println!("  timelines (ms since main, medians):");
+    for (name, s) in [
+        ("minimal", &floor),
+        ("app, fixture HOME", &t_small),
+        ("app, 200 servers", &t_full),
+    ] {
+        let steps: Vec<String> = s
+            .step_medians()
+            .iter()
+            .map(|(n, ms)| format!("{n}={ms:.0}"))
+            .collect();
+        println!("    {name:18} {}", steps.join(" "));
     }
     println!("memory (PSS, the app and all its processes, at first paint):");
     for (name, s) in [
@@ -355,7 +400,7 @@ async fn main() {
         ("app, 200 servers", &t_full),
     ] {
         println!(
-            "  {name:32} {:7.1} MiB   x minimal {:.2}",
+            "  {name:34} {:7.1} MiB   x minimal {:.2}",
             s.pss(),
             s.pss() / floor.pss()
         );
