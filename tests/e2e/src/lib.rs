@@ -198,17 +198,22 @@ impl App {
         .stderr(std::process::Stdio::inherit())
         .kill_on_drop(true);
         let td = cmd.spawn().expect("start tauri-driver");
-        // Wait until tauri-driver listens (a condition, polled).
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not start listening on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        // Wait until tauri-driver listens, and the WebKitWebDriver it starts on the native port
+        // too: tauri-driver passes the session request on at once and drops the connection
+        // when the native driver is not up yet (seen on a loaded machine as "error sending
+        // request"). Conditions, polled.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        for (p, what) in [(port, "tauri-driver"), (native, "WebKitWebDriver")] {
+            while tokio::net::TcpStream::connect(("127.0.0.1", p))
+                .await
+                .is_err()
+            {
+                assert!(
+                    Instant::now() < deadline,
+                    "{what} did not start listening on {p}"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
         }
         let mut caps = thirtyfour::Capabilities::new();
         caps.set(
