@@ -1,10 +1,16 @@
 //! The desktop app: cold start to the first painted overview, memory of all its processes after
 //! load (PSS), and how quickly the overview filters and scrolls with 200 servers. Each figure is
-//! measured against a baseline in the same run (an empty HOME; 10 servers for filter/scroll).
+//! measured against baselines in the same run: the minimal Tauri app of `bench/minimal-app` (the
+//! floor: a window, a page, one IPC answer rendered), an empty HOME, and 10 servers for
+//! filter/scroll. "The fixture HOME" is 10 servers, half in Claude Desktop's file, half in
+//! Claude Code's.
 //!
-//! Run (a display and a session bus are needed; the release app must be built first):
+//! Run (a display and a session bus are needed; the release apps must be built first, in two
+//! cargo runs so that the minimal app's Tauri features do not leak into ours):
 //!
-//!     (cd ui && npm ci && npm run build) && cargo build --release -p mcpconf-app -p mcpconf-bench
+//!     (cd ui && npm ci && npm run build)
+//!     cargo build --release -p mcpconf-app -p mcpconf-bench
+//!     cargo build --release -p mcpconf-bench-minimal-app
 //!     scripts/with-keyring xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
 //!       $CARGO_TARGET_DIR/release/bench-app 7
 
@@ -15,7 +21,9 @@ use mcpconf_bench::{arg, median};
 use mcpconf_e2e::{App, Fixture};
 use serde_json::json;
 use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::Instant;
 
 /// A HOME with `n` servers, half in Claude Desktop's file and half in Claude Code's.
 fn fixture(n: usize) -> Fixture {
@@ -82,9 +90,35 @@ fn pss_tree(pid: u32) -> u64 {
         .sum()
 }
 
-/// Start the app, wait for its first painted overview; returns (ms it reports, PSS KiB).
-fn start_once(fx: &Fixture, measure_memory: bool) -> (f64, u64) {
-    let mut child = Command::new(mcpconf_e2e::app_binary())
+/// The minimal Tauri app: `MCPCONF_MINIMAL_APP_BIN`, or the one built beside this benchmark.
+fn minimal_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("MCPCONF_MINIMAL_APP_BIN") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().unwrap();
+    let bin = exe.parent().unwrap().join("bench-minimal-app");
+    assert!(
+        bin.exists(),
+        "the minimal app is not built at {}: cargo build --release -p mcpconf-bench-minimal-app",
+        bin.display()
+    );
+    bin
+}
+
+/// One start: the time the app reports (since its `main`), the time seen from here (spawn to
+/// its line, so loading the binary counts too), its start-up timeline (`startup-ms …`, empty
+/// for the minimal app) and the PSS of its processes in KiB (0 unless asked for).
+struct Start {
+    ms: f64,
+    outside_ms: f64,
+    steps: Vec<(String, f64)>,
+    pss: u64,
+}
+
+/// Start `bin`, wait for its first painted page.
+fn start_once(bin: &Path, fx: &Fixture, measure_memory: bool) -> Start {
+    let t0 = Instant::now();
+    let mut child = Command::new(bin)
         .envs(fx.env())
         .env("MCPCONF_STARTUP_PROBE", "1")
         .env(
@@ -97,14 +131,26 @@ fn start_once(fx: &Fixture, measure_memory: bool) -> (f64, u64) {
         .expect("start the app");
     let stdout = child.stdout.take().unwrap();
     let mut line = String::new();
+    let mut steps = Vec::new();
     let mut reader = BufReader::new(stdout);
     while !line.starts_with("first-paint-ms=") {
         line.clear();
         assert!(
             reader.read_line(&mut line).unwrap() > 0,
-            "the app exited before painting"
+            "{} exited before painting",
+            bin.display()
         );
+        if let Some(rest) = line.strip_prefix("startup-ms ") {
+            steps = rest
+                .split_whitespace()
+                .filter_map(|kv| {
+                    let (k, v) = kv.split_once('=')?;
+                    Some((k.to_owned(), v.parse().ok()?))
+                })
+                .collect();
+        }
     }
+    let outside_ms = t0.elapsed().as_secs_f64() * 1000.0;
     let ms: f64 = line["first-paint-ms=".len()..]
         .split_whitespace()
         .next()
@@ -118,7 +164,62 @@ fn start_once(fx: &Fixture, measure_memory: bool) -> (f64, u64) {
     };
     let _ = child.kill();
     let _ = child.wait();
-    (ms, pss)
+    Start {
+        ms,
+        outside_ms,
+        steps,
+        pss,
+    }
+}
+
+/// Medians of a series of starts.
+#[derive(Default)]
+struct Series {
+    ms: Vec<f64>,
+    outside: Vec<f64>,
+    steps: Vec<Vec<(String, f64)>>,
+    pss: Vec<f64>,
+}
+
+impl Series {
+    fn time(&mut self, s: Start) {
+        self.ms.push(s.ms);
+        self.outside.push(s.outside_ms);
+        self.steps.push(s.steps);
+    }
+    fn memory(&mut self, s: Start) {
+        self.pss.push(s.pss as f64 / 1024.0);
+    }
+    fn ms(&self) -> f64 {
+        median(self.ms.clone())
+    }
+    fn outside(&self) -> f64 {
+        median(self.outside.clone())
+    }
+    fn pss(&self) -> f64 {
+        median(self.pss.clone())
+    }
+    /// The median time of each step of the start-up timeline.
+    fn step_medians(&self) -> Vec<(String, f64)> {
+        let Some(first) = self.steps.iter().find(|s| !s.is_empty()) else {
+            return Vec::new();
+        };
+        first
+            .iter()
+            .map(|(name, _)| {
+                let times: Vec<f64> = self
+                    .steps
+                    .iter()
+                    .filter_map(|s| s.iter().find(|(n, _)| n == name).map(|x| x.1))
+                    .collect();
+                (name.clone(), median(times))
+            })
+            .collect()
+    }
+}
+
+fn mib(path: &Path) -> f64 {
+    std::fs::metadata(path).map_or(0.0, |m| m.len() as f64 / 1_048_576.0)
 }
 
 const FILTER_JS: &str = r#"
@@ -183,36 +284,82 @@ async fn main() {
         std::env::var_os("DISPLAY").is_some(),
         "run under xvfb-run (see the doc comment)"
     );
-    let (empty, full) = (fixture(0), fixture(200));
+    let (app, minimal) = (mcpconf_e2e::app_binary(), minimal_binary());
+    let (empty, small, full) = (fixture(0), fixture(10), fixture(200));
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     // Warm the file cache once; cold start here means a new process, not an empty disk cache.
-    start_once(&empty, false);
-    let mut t_empty = Vec::new();
-    let mut t_full = Vec::new();
-    let mut m_empty = Vec::new();
-    let mut m_full = Vec::new();
+    start_once(&minimal, &empty, false);
+    start_once(&app, &empty, false);
+    let (mut floor, mut t_empty, mut t_small, mut t_full) = (
+        Series::default(),
+        Series::default(),
+        Series::default(),
+        Series::default(),
+    );
+    let mut series: [(&Path, &Fixture, &mut Series); 4] = [
+        (&minimal, &empty, &mut floor),
+        (&app, &empty, &mut t_empty),
+        (&app, &small, &mut t_small),
+        (&app, &full, &mut t_full),
+    ];
+    // Interleaved, so that a burst of load elsewhere hits every series alike.
     for _ in 0..runs {
-        t_empty.push(start_once(&empty, false).0);
-        t_full.push(start_once(&full, false).0);
+        for (bin, fx, s) in series.iter_mut() {
+            s.time(start_once(bin, fx, false));
+        }
     }
     for _ in 0..3 {
-        m_empty.push(start_once(&empty, true).1 as f64);
-        m_full.push(start_once(&full, true).1 as f64);
+        for (bin, fx, s) in series.iter_mut() {
+            s.memory(start_once(bin, fx, true));
+        }
     }
     let (f10, s10, smax10) = responsiveness(10, runs).await;
     let (f200, s200, smax200) = responsiveness(200, runs).await;
-    let (te, tf) = (median(t_empty), median(t_full));
-    let (me, mf) = (median(m_empty) / 1024.0, median(m_full) / 1024.0);
-    println!("{runs} runs, medians; release build under Xvfb");
-    println!("start to first painted overview, empty HOME:   {te:8.1} ms");
     println!(
-        "start to first painted overview, 200 servers:  {tf:8.1} ms   ratio {:.2}",
-        tf / te
+        "{runs} runs, medians; release builds under Xvfb; load average at the start: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
     );
-    println!("memory (PSS, app + WebKit processes), empty:   {me:8.1} MiB");
     println!(
-        "memory (PSS, app + WebKit processes), 200:     {mf:8.1} MiB   ratio {:.2}",
-        mf / me
+        "binary size: app {:.1} MiB, minimal Tauri app {:.1} MiB",
+        mib(&app),
+        mib(&minimal)
     );
+    println!("start to first paint (ms since main / seen from the spawn):");
+    let floor_ms = floor.ms();
+    for (name, s) in [
+        ("minimal Tauri app", &floor),
+        ("app, empty HOME", &t_empty),
+        ("app, fixture HOME (10 servers)", &t_small),
+        ("app, 200 servers", &t_full),
+    ] {
+        println!(
+            "  {name:32} {:7.1} / {:7.1} ms   x minimal {:.2} / {:.2}",
+            s.ms(),
+            s.outside(),
+            s.ms() / floor_ms,
+            s.outside() / floor.outside()
+        );
+    }
+    println!("  app timeline, fixture HOME (ms since main, medians):");
+    for (name, ms) in t_small.step_medians() {
+        println!("    {name:14} {ms:7.1}");
+    }
+    println!("memory (PSS, the app and all its processes, at first paint):");
+    for (name, s) in [
+        ("minimal Tauri app", &floor),
+        ("app, empty HOME", &t_empty),
+        ("app, fixture HOME (10 servers)", &t_small),
+        ("app, 200 servers", &t_full),
+    ] {
+        println!(
+            "  {name:32} {:7.1} MiB   x minimal {:.2}",
+            s.pss(),
+            s.pss() / floor.pss()
+        );
+    }
     println!(
         "filter keystroke to painted result, 10 / 200:  {f10:8.1} / {f200:.1} ms   ratio {:.2}",
         f200 / f10

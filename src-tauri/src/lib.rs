@@ -7,6 +7,7 @@
 mod commands;
 pub mod ipc;
 pub mod ipc_types;
+mod startup;
 mod state;
 
 pub use state::AppState;
@@ -23,10 +24,23 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 pub fn run() {
+    startup::begin();
     let state = AppState::new(Workspace::current());
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
+        // Runs once the window and its web view exist.
+        .setup(|app| {
+            startup::mark(startup::Step::Window);
+            AppState::warm_up(app.handle());
+            Ok(())
+        })
+        .on_page_load(|_, load| {
+            startup::mark(match load.event() {
+                tauri::webview::PageLoadEvent::Started => startup::Step::PageStarted,
+                tauri::webview::PageLoadEvent::Finished => startup::Step::PageLoaded,
+            })
+        })
         .invoke_handler(tauri::generate_handler![
             commands::overview::overview,
             commands::overview::resolve_command,
@@ -70,6 +84,10 @@ pub fn run() {
             commands::catalog::catalog_details,
             commands::catalog::catalog_icon,
             commands::catalog::catalog_add,
+            commands::start::listing,
+            commands::start::findings,
+            commands::start::desktop_running,
+            commands::report::support_report,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -168,6 +168,10 @@ pub enum Command {
     /// Find servers in the MCP Registry (the catalog), with whether each works here:
     /// `mcpconf search notion`. Add one with `mcpconf add NAME --from-registry SERVER_NAME`.
     Search(SearchArgs),
+    /// A support report to paste into an issue or an e-mail: the files and servers found, the
+    /// versions of Node, Python and uv, each client's PATH, the findings and test results. No
+    /// secret is in it.
+    Report(ReportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -232,6 +236,16 @@ pub enum ShapeArg {
     Cursor,
     Windsurf,
     Codex,
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Test-launch every enabled server first and include the results with their stderr.
+    #[arg(long)]
+    pub test: bool,
+    /// With --test: seconds each server gets to start and answer.
+    #[arg(long, value_name = "SECS", default_value_t = mcpconf_core::policy::TEST_TIMEOUT_DEFAULT)]
+    pub timeout: f64,
 }
 
 #[derive(Subcommand, Debug)]

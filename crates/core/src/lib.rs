@@ -22,6 +22,7 @@ pub mod policy;
 pub mod probe;
 pub mod process;
 pub mod repair;
+pub mod report;
 pub mod resolve;
 pub mod running;
 pub mod secrets;

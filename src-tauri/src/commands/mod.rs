@@ -5,8 +5,10 @@ pub mod elsewhere;
 pub mod files;
 pub mod overview;
 pub mod probe;
+pub mod report;
 pub mod secrets;
 pub mod servers;
+pub mod start;
 
 use crate::AppState;
 use crate::ipc::{IpcResult, SourceRef};

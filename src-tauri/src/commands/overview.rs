@@ -1,6 +1,7 @@
 //! The overview: every file and server, and what the doctor finds (the catalog: `catalog.rs`).
 
 use crate::ipc::{EVENT_FILES_CHANGED, FilesChanged, IpcResult};
+use crate::startup::{self, Step};
 use crate::{AppState, blocking};
 use mcpconf_core::discovery::Client;
 use mcpconf_core::doctor::Finding;
@@ -8,7 +9,6 @@ use mcpconf_core::resolve::Resolution;
 use mcpconf_core::workspace::Listing;
 use serde::Serialize;
 use std::path::PathBuf;
-use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Manager, State};
 use ts_rs::TS;
 
@@ -24,12 +24,14 @@ pub struct Overview {
 
 #[tauri::command]
 pub async fn overview(app: AppHandle, state: State<'_, AppState>) -> IpcResult<Overview> {
-    let (ws, doctor) = (state.ws.clone(), state.doctor());
+    startup::mark(Step::IpcAsked);
+    let handle = app.clone();
     let overview = blocking(move || {
+        let state = handle.state::<AppState>();
         // Masked by the facade: the page never gets a keychain value.
-        let files = ws.list();
+        let files = state.ws.list();
         // With the expiry of tokens kept in the keychain (read there, never sent to the page).
-        let findings = ws.check(&doctor, &files);
+        let findings = state.ws.check(&state.doctor(), &files);
         let desktop_running = mcpconf_core::running::desktop_running();
         Ok(Overview {
             files,
@@ -39,11 +41,12 @@ pub async fn overview(app: AppHandle, state: State<'_, AppState>) -> IpcResult<O
     })
     .await?;
     watch(&app, &state, &overview.files);
+    startup::mark(Step::IpcAnswered);
     Ok(overview)
 }
 
 /// Watch the files shown; a change by another program is sent to the page, our own saves are not.
-fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
+pub(crate) fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
     let mut paths: Vec<PathBuf> = files.iter().map(|l| l.source.path.clone()).collect();
     paths.sort();
     paths.dedup();
@@ -87,19 +90,24 @@ pub async fn resolve_command(
     command: String,
     client: Client,
 ) -> IpcResult<Option<Resolution>> {
-    let doctor = app.state::<AppState>().doctor();
-    blocking(move || Ok(Arc::clone(&doctor).resolve(client, command.trim()))).await
+    blocking(move || {
+        let doctor = app.state::<AppState>().doctor();
+        Ok(doctor.resolve(client, command.trim()))
+    })
+    .await
 }
 
 /// The page has painted its first overview. With `MCPCONF_STARTUP_PROBE=1` (the startup
-/// benchmark) the time since the process started is printed and the app exits; otherwise
-/// nothing happens.
+/// benchmark) the start-up timeline and the time since the process started are printed and the
+/// app exits (see `startup`); otherwise nothing happens.
 #[tauri::command]
 pub fn ui_ready(app: AppHandle) {
-    if std::env::var("MCPCONF_STARTUP_PROBE").as_deref() != Ok("1") {
+    startup::mark(Step::Painted);
+    if !startup::probing() {
         return;
     }
-    let ms = app.state::<AppState>().started.elapsed().as_secs_f64() * 1000.0;
+    let ms = startup::elapsed_ms();
+    println!("{}", startup::line());
     println!("first-paint-ms={ms:.1} pid={}", std::process::id());
     // Give the benchmark time to read memory before the exit when asked to.
     if std::env::var("MCPCONF_STARTUP_PROBE_HOLD").as_deref() != Ok("1") {

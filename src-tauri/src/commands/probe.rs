@@ -50,6 +50,12 @@ pub async fn test_servers(
     }
     let emitter = app.clone();
     let progress: Arc<dyn Fn(Progress) + Send + Sync> = Arc::new(move |p: Progress| {
+        // Kept as each server finishes, so a report made during the run has what is known.
+        if let Progress::Finished { result, .. } = &p {
+            emitter
+                .state::<AppState>()
+                .remember(std::slice::from_ref(result));
+        }
         let _ = emitter.emit(EVENT_PROBE_PROGRESS, p);
     });
     let opts = RunOptions {
@@ -57,7 +63,9 @@ pub async fn test_servers(
         ..RunOptions::default()
     };
     // Results and progress events come scrubbed of keychain values from the facade.
-    Ok(state.ws.run_tests(run, opts, Some(progress), cancel).await)
+    let results = state.ws.run_tests(run, opts, Some(progress), cancel).await;
+    state.remember(&results);
+    Ok(results)
 }
 
 #[tauri::command]

@@ -15,9 +15,11 @@ import type { Client } from "./bindings/Client";
 import type { Details } from "./bindings/Details";
 import type { FileDiff } from "./bindings/FileDiff";
 import type { FilesChanged } from "./bindings/FilesChanged";
+import type { Finding } from "./bindings/Finding";
 import type { FixReport } from "./bindings/FixReport";
 import type { Imported } from "./bindings/Imported";
 import type { IpcError } from "./bindings/IpcError";
+import type { Listing } from "./bindings/Listing";
 import type { Moved } from "./bindings/Moved";
 import type { NamedEntry } from "./bindings/NamedEntry";
 import type { Overview } from "./bindings/Overview";
@@ -131,6 +133,17 @@ export const api = {
   /** Add a catalog server; its secret answers go to the keychain, never into the page again. */
   catalogAdd: (source: SourceRef, name: string, server: string, option: string, answers: Record<string, string[]>) =>
     invoke<CatalogAdded>("catalog_add", { source, name, server, option, answers }),
+  /**
+   * The first screen in steps (paint after `listing`, then fill in the other two; `overview`
+   * answers all three at once and stays for reloads that want them together).
+   */
+  listing: () => invoke<Listing[]>("listing"),
+  /** The doctor's findings (reads the login shell's environment the first time: a moment). */
+  findings: () => invoke<Finding[]>("findings"),
+  /** Whether Claude Desktop runs now (`null`: cannot tell). */
+  desktopRunning: () => invoke<boolean | null>("desktop_running"),
+  /** The support report as text, with this session's last test results; no secret in it. */
+  supportReport: () => invoke<string>("support_report"),
 
   /** Pick folders or files (the system dialog; nothing else of the file system is exposed). */
   pick: async (opts: { directory: boolean; multiple: boolean; title: string }): Promise<string[]> => {

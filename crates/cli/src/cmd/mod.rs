@@ -9,6 +9,7 @@ mod exec;
 mod export;
 mod import;
 mod list;
+mod report;
 pub mod secret;
 mod server;
 mod test;
@@ -104,6 +105,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Copy(a) => copy::run(&ws, &g, a),
         Command::Export(a) => export::run(&ws, &g, &a),
         Command::Search(a) => catalog::search(&ws, &g, &a),
+        Command::Report(a) => report::run(&ws, &g, &a),
     }
 }
 

@@ -249,6 +249,8 @@ type Opener = dyn Fn() -> Result<Arc<dyn SecretStore>, SecretError> + Send + Syn
 /// connects, so a machine without a keychain loses nothing else).
 pub struct Keychain {
     open: Box<Opener>,
+    /// Whether opening would probably work, told without opening (see [`Keychain::may_open`]).
+    hint: fn() -> bool,
     cell: OnceLock<Result<Arc<dyn SecretStore>, SecretError>>,
 }
 
@@ -257,6 +259,7 @@ impl Keychain {
     pub fn system() -> Keychain {
         Keychain {
             open: Box::new(|| KeyringStore::open().map(|s| Arc::new(s) as Arc<dyn SecretStore>)),
+            hint: system_may_open,
             cell: OnceLock::new(),
         }
     }
@@ -272,7 +275,19 @@ impl Keychain {
                     detail: String::new(),
                 })
             }),
+            hint: || true,
             cell,
+        }
+    }
+
+    /// A keychain opened on first use by `open` (tests that watch when it is opened).
+    pub fn lazy(
+        open: impl Fn() -> Result<Arc<dyn SecretStore>, SecretError> + Send + Sync + 'static,
+    ) -> Keychain {
+        Keychain {
+            open: Box::new(open),
+            hint: || true,
+            cell: OnceLock::new(),
         }
     }
 
@@ -280,8 +295,27 @@ impl Keychain {
     pub fn failing(err: SecretError) -> Keychain {
         Keychain {
             open: Box::new(move || Err(err.clone())),
+            hint: || false,
             cell: OnceLock::new(),
         }
+    }
+
+    /// Whether the keychain can probably be used, without opening it: once opened, whether that
+    /// worked; before, whether this OS's keychain is reachable at all (on Linux, a session bus
+    /// is named or at its usual place). Opening means a D-Bus session with the Secret Service
+    /// (and, on a locked keyring, maybe an unlock prompt): the app's start must not wait for
+    /// that, so what is offered ("move to keychain") is decided from this; a later failure to
+    /// open is reported by the operation that needed it.
+    pub fn may_open(&self) -> bool {
+        match self.cell.get() {
+            Some(opened) => opened.is_ok(),
+            None => (self.hint)(),
+        }
+    }
+
+    /// Whether the keychain was opened (tests: nothing at start-up may open it).
+    pub fn is_opened(&self) -> bool {
+        self.cell.get().is_some()
     }
 
     /// The store, connecting on first use.
@@ -309,6 +343,26 @@ impl Keychain {
 
     pub fn delete(&self, name: &str) -> Result<bool, SecretError> {
         self.store()?.delete(name)
+    }
+}
+
+/// [`Keychain::may_open`] before opening, for this OS's keychain.
+fn system_may_open() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        // zbus connects to DBUS_SESSION_BUS_ADDRESS, or else to $XDG_RUNTIME_DIR/bus.
+        let named = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty());
+        let usual = std::env::var_os("XDG_RUNTIME_DIR")
+            .is_some_and(|d| std::path::Path::new(&d).join("bus").exists());
+        named || usual
+    }
+    #[cfg(any(target_os = "macos", target_os = "windows"))]
+    {
+        true
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "macos", target_os = "windows")))]
+    {
+        false
     }
 }
 
@@ -398,9 +452,18 @@ mod tests {
                     detail: String::new(),
                 })
             }),
+            hint: || true,
             cell: OnceLock::new(),
         };
+        assert!(
+            k.may_open() && !k.is_opened(),
+            "the hint is asked before opening"
+        );
         assert!(k.get("a").is_err());
+        assert!(
+            k.is_opened() && !k.may_open(),
+            "after opening, the outcome answers"
+        );
         assert!(k.set("a", &Secret::new("v")).is_err());
         assert_eq!(calls.load(Ordering::SeqCst), 1);
         let m = Keychain::with(Arc::new(MemoryStore::new()));

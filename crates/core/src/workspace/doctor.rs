@@ -6,6 +6,23 @@ use crate::doctor::{Doctor, Finding};
 use crate::secrets::MARKER_OPEN;
 
 impl Workspace {
+    /// A doctor for this machine's files. Building it reads the client environments (the login
+    /// shell, which can take a second); it does not open the keychain: the "move to keychain"
+    /// fix is offered where the keychain can probably be opened ([`Keychain::may_open`]), and a
+    /// keychain that then cannot be opened is reported by the fix itself.
+    ///
+    /// [`Keychain::may_open`]: crate::secrets::store::Keychain::may_open
+    pub fn doctor(&self) -> Doctor {
+        let mut d = Doctor::new(&self.host, self.host.os);
+        d.keychain_fix = self.secrets.keychain().may_open();
+        d
+    }
+
+    /// [`Workspace::check`] over a fresh listing of every file (the app's findings step).
+    pub fn findings(&self, doctor: &Doctor) -> Vec<Finding> {
+        self.check(doctor, &self.list())
+    }
+
     /// Everything `doctor` reports for `listings` (masked, as shown): its static checks, and
     /// `token-expired` for keychain-bound values, whose tokens are decoded from the keychain's
     /// current value without ever being shown.

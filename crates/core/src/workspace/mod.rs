@@ -15,9 +15,11 @@
 //! - `keychain`, `migrate`: secrets set, bound, listed, removed, and moved out of files;
 //! - `probe`: what a test launch of listed servers needs, and scrubbing its results;
 //! - `approval`: Claude Code's approval of project servers, read and recorded;
-//! - `doctor`: the static checks plus the expiry of tokens kept in the keychain;
+//! - `doctor`: the doctor as the app keeps it (built without opening the keychain), its static
+//!   checks plus the expiry of tokens kept in the keychain;
 //! - `copy`: a server copied to the other Claude app, or exported as another app's snippet;
-//! - `catalog`: adding a server from the catalog (secrets to the keychain first).
+//! - `catalog`: adding a server from the catalog (secrets to the keychain first);
+//! - `report`: the support report's facts (rendering and redaction: `crate::report`).
 
 mod approval;
 pub mod catalog;
@@ -31,6 +33,7 @@ mod listing;
 pub mod migrate;
 mod ops;
 mod probe;
+mod report;
 mod selection;
 mod sources;
 

@@ -54,10 +54,20 @@ class AppStore {
   #order = new Map<string, string[]>();
   #reloading: Promise<void> | null = null;
   #again = false;
+  /** Counts reloads, so the first screen's late answers never overwrite a newer reload's. */
+  #generation = 0;
+
+  #first: Promise<Listing[]> | null = null;
+
+  /** Ask for the files and servers before the page is built (see `main.ts`); asked once. */
+  prefetch(): Promise<Listing[]> {
+    this.#first ??= api.listing();
+    return this.#first;
+  }
 
   /** Start: load, and listen to the two events. */
   async start(listenProgress: () => Promise<unknown>) {
-    await Promise.all([
+    const listening = Promise.all([
       events.onFilesChanged((e) => {
         const now = Date.now();
         for (const p of e.paths) this.#changedElsewhere.set(p, now);
@@ -65,9 +75,43 @@ class AppStore {
       }),
       listenProgress(),
     ]).catch((e) => reportError(e, "Could not listen for changes"));
-    await this.reload();
+    await Promise.all([listening, this.#firstLoad()]);
     // Tell the shell once the first overview has been painted (two frames: layout, then paint).
     requestAnimationFrame(() => requestAnimationFrame(() => void api.uiReady().catch(() => {})));
+  }
+
+  /**
+   * The first screen in steps: the files and servers paint first (reading files only); what the
+   * doctor finds (it reads the login shell's environment and asks programs their versions) and
+   * whether Claude Desktop runs fill in as they arrive. A reload started meanwhile answers
+   * everything at once and wins.
+   */
+  async #firstLoad() {
+    const gen = this.#generation;
+    try {
+      const files = await this.prefetch();
+      if (gen !== this.#generation) return;
+      this.overview = { files, findings: [], desktop_running: null };
+      this.loadError = null;
+    } catch {
+      // The full reload says the same or better (and "Try again" calls it).
+      await this.reload();
+      return;
+    }
+    void api
+      .findings()
+      .then((findings) => {
+        if (gen === this.#generation && this.overview) this.overview = { ...this.overview, findings };
+      })
+      .catch(() => {
+        if (gen === this.#generation) void this.reload();
+      });
+    void api
+      .desktopRunning()
+      .then((desktop_running) => {
+        if (gen === this.#generation && this.overview) this.overview = { ...this.overview, desktop_running };
+      })
+      .catch(() => {});
   }
 
   /** Whether another program changed `path` since `since` (ms), as the backend saw it. */
@@ -93,6 +137,7 @@ class AppStore {
     this.#reloading = (async () => {
       do {
         this.#again = false;
+        this.#generation++;
         try {
           this.overview = await api.overview();
           this.loadError = null;

@@ -1,0 +1,177 @@
+//! The real app, end to end: its first screen does not wait for the slow parts, and "Copy a
+//! report for support" gives a report without a secret in it.
+//!
+//! Run with `scripts/test-e2e` (Xvfb + a private D-Bus session with an unlocked keyring).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure
+#![allow(clippy::disallowed_methods)] // tests start their own processes
+
+use mcpconf_e2e::thirtyfour::prelude::*;
+use mcpconf_e2e::{App, Fixture};
+use mcpconf_testkit::peers;
+
+fn row_css(name: &str) -> String {
+    format!("[data-testid='server-row'][data-name='{name}']")
+}
+
+/// The files and servers are on screen while the login shell (which the doctor reads for the
+/// PATH each client gives its servers) has not answered yet; what the doctor finds is filled in
+/// once it has. The shell here is held by its own `~/.profile` until the test lets it go.
+#[tokio::test]
+async fn the_first_screen_is_painted_before_the_login_shell_answers_and_findings_follow() {
+    let fx = Fixture::new();
+    let home = fx.home();
+    fx.write(
+        "home/.config/Claude/claude_desktop_config.json",
+        serde_json::to_string_pretty(&serde_json::json!({"mcpServers": {
+            "ghost": {"command": "mcpconf-e2e-not-installed-anywhere"},
+            "memory": {"command": peers::npm_bin("mcp-server-memory").display().to_string()}
+        }}))
+        .unwrap(),
+    );
+    // Both shells the doctor starts (login, and interactive login) read ~/.profile.
+    fx.write(
+        "home/.profile",
+        "touch \"$HOME/shell-started\"\n\
+         while [ ! -e \"$HOME/let-the-shell-go\" ]; do sleep 0.05; done\n\
+         touch \"$HOME/shell-done\"\n",
+    );
+    let app = App::launch(&fx).await;
+    app.wait_css(&row_css("ghost")).await;
+    app.wait_css(&row_css("memory")).await;
+    assert!(
+        !home.join("shell-done").exists() && !home.join("let-the-shell-go").exists(),
+        "the listing must be on screen while the login shell is still held"
+    );
+    let ghost = app.driver.find(By::Css(row_css("ghost"))).await.unwrap();
+    assert!(
+        ghost
+            .find_all(By::Css("[data-testid='headline']"))
+            .await
+            .unwrap()
+            .is_empty(),
+        "no finding can be known before the login shell answered"
+    );
+    app.shot("start-listing-before-findings").await;
+
+    // Let the shell go: the doctor's finding for the server that cannot start fills in.
+    app.until("the doctor asked the login shell", || {
+        home.join("shell-started").exists()
+    })
+    .await;
+    std::fs::write(home.join("let-the-shell-go"), "").unwrap();
+    let headline = app
+        .wait_css(&format!("{} [data-testid='headline']", row_css("ghost")))
+        .await;
+    let text = headline.text().await.unwrap();
+    assert!(
+        text.contains("mcpconf-e2e-not-installed-anywhere"),
+        "the finding names the program: {text}"
+    );
+    assert!(home.join("shell-done").exists());
+    app.quit().await;
+}
+
+/// A token-shaped value bound to the real keychain from the editor, plaintext ones in an
+/// argument, a URL and another env block, and a server that prints them all to stderr: after
+/// Test all, the report shows the files, the marker, the test results and stderr, and none of
+/// the values.
+#[tokio::test]
+async fn copy_a_report_for_support_shows_the_facts_and_no_secret() {
+    const BOUND: &str = "sk-ant-api03-BoundInTheKeychainForTheReport0123456789";
+    const PLAIN_ENV: &str = "plain-env-value-for-report-42";
+    const PLAIN_ARG: &str = "PlainArgSecretValue77";
+    const URL_PASS: &str = "UrlPa55wordForReport";
+    let fx = Fixture::new();
+    let leaky = "echo \"boot: $API_TOKEN $OTHER_VALUE\" >&2; exit 4";
+    fx.write(
+        "home/.config/Claude/claude_desktop_config.json",
+        serde_json::to_string_pretty(&serde_json::json!({"mcpServers": {
+            "keyed": {"command": "sh", "args": ["-c", leaky],
+                      "env": {"API_TOKEN": BOUND, "OTHER_VALUE": PLAIN_ENV}},
+            "flagged": {"command": "node", "args": ["/nonexistent/server.js", "--api-key", PLAIN_ARG]}
+        }}))
+        .unwrap(),
+    );
+    fx.write(
+        "home/.claude.json",
+        serde_json::to_string_pretty(&serde_json::json!({"mcpServers": {
+            "remote": {"type": "http", "url": format!("http://me:{URL_PASS}@127.0.0.1:9/mcp")}
+        }, "projects": {}}))
+        .unwrap(),
+    );
+    let app = App::launch(&fx).await;
+
+    // Bind API_TOKEN to the keychain the way a person does: "Secret" in the editor, Save.
+    app.server_row("keyed", None).await.click().await.unwrap();
+    app.wait_testid("editor").await;
+    app.wait_css("[data-testid='env-row'][data-key='API_TOKEN'] [data-testid='env-secret']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    app.click("editor-save").await;
+    // The real Secret Service has it now (it was in the file in plain text before).
+    app.until("the keychain holds the value", || {
+        let out = std::process::Command::new("secret-tool")
+            .args(["search", "--all", "service", "mcpconf"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).contains(BOUND)
+            || String::from_utf8_lossy(&out.stderr).contains(BOUND)
+    })
+    .await;
+    app.click("nav-overview").await;
+    app.click("test-all").await;
+    app.wait_attr_in(&row_css("keyed"), "data-status", &["error"])
+        .await;
+
+    app.click("support-report").await;
+    let area = app.wait_testid("support-report-text").await;
+    let report = area.prop("value").await.unwrap().unwrap_or_default();
+    for secret in [BOUND, PLAIN_ENV, PLAIN_ARG, URL_PASS] {
+        assert!(
+            !report.contains(secret),
+            "{secret} is in the report:\n{report}"
+        );
+    }
+    for shown in [
+        "MCP Config Manager support report",
+        "Made by MCP Config Manager ",
+        "~/.config/Claude/claude_desktop_config.json",
+        "env API_TOKEN = <secret:",
+        "env OTHER_VALUE = (set; value not included)",
+        "--api-key <redacted>",
+        "http://me:<redacted>@127.0.0.1:9/mcp",
+        "Test results (the last test of each server in this session)",
+        "\"keyed\" fails",
+        "stderr (last lines):",
+        "boot: ",
+    ] {
+        assert!(report.contains(shown), "missing {shown:?} in:\n{report}");
+    }
+    app.shot("support-report").await;
+    app.click("support-report-copy").await;
+    // Copied to the clipboard, or (where the page may not write it) selected for Ctrl+C.
+    app.wait_attr_in(
+        "[data-testid='support-report-status']",
+        "data-copied",
+        &["yes", "select"],
+    )
+    .await;
+    let said = app
+        .wait_testid("support-report-status")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        said.contains("Copied") || said.contains("Ctrl+C"),
+        "the dialog says what happened to the copy: {said:?}"
+    );
+    assert!(
+        !app.driver.source().await.unwrap().contains(BOUND),
+        "the bound value reached the page"
+    );
+    app.quit().await;
+}
