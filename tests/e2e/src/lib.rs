@@ -58,6 +58,13 @@ impl Fixture {
         self.vars.push((key.to_owned(), value.to_owned()));
     }
 
+    /// The app follows the system's light or dark look; a dark GTK theme makes WebKit report
+    /// `prefers-color-scheme: dark`.
+    pub fn dark(mut self) -> Fixture {
+        self.set_var("GTK_THEME", "Adwaita:dark");
+        self
+    }
+
     pub fn root(&self) -> PathBuf {
         std::fs::canonicalize(self.dir.path()).unwrap()
     }
@@ -191,17 +198,22 @@ impl App {
         .stderr(std::process::Stdio::inherit())
         .kill_on_drop(true);
         let td = cmd.spawn().expect("start tauri-driver");
-        // Wait until tauri-driver listens (a condition, polled).
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "tauri-driver did not start listening on {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        // Wait until tauri-driver listens, and the WebKitWebDriver it starts on the native port
+        // too: tauri-driver passes the session request on at once and drops the connection
+        // when the native driver is not up yet (seen on a loaded machine as "error sending
+        // request"). Conditions, polled.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        for (p, what) in [(port, "tauri-driver"), (native, "WebKitWebDriver")] {
+            while tokio::net::TcpStream::connect(("127.0.0.1", p))
+                .await
+                .is_err()
+            {
+                assert!(
+                    Instant::now() < deadline,
+                    "{what} did not start listening on {p}"
+                );
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
         }
         let mut caps = thirtyfour::Capabilities::new();
         caps.set(
@@ -227,26 +239,68 @@ impl App {
 
     /// The first element with this test id, waiting until one is displayed.
     pub async fn wait_testid(&self, id: &str) -> WebElement {
-        self.driver
+        let found = self
+            .driver
             .query(Self::selector(id))
             .wait(WAIT, POLL)
             .and_displayed()
             .desc(id)
             .first()
-            .await
-            .unwrap_or_else(|e| panic!("no [data-testid={id}] appeared: {e}"))
+            .await;
+        match found {
+            Ok(e) => e,
+            Err(e) => {
+                self.fail(&format!("no [data-testid={id}] appeared: {e}"))
+                    .await
+            }
+        }
+    }
+
+    /// A wait that failed: the screen and the page's HTML go to test-artifacts (what CI keeps),
+    /// then the test fails with `why`.
+    async fn fail(&self, why: &str) -> ! {
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0);
+        let _ = self
+            .driver
+            .screenshot(&artifacts().join(format!("failed-{n}.png")))
+            .await;
+        if let Ok(html) = self.driver.source().await {
+            let _ = std::fs::write(artifacts().join(format!("failed-{n}.html")), html);
+        }
+        panic!("{why} (screen and page saved as test-artifacts/failed-{n}.*)")
     }
 
     /// An element matching a CSS selector, waiting until it is displayed.
     pub async fn wait_css(&self, css: &str) -> WebElement {
-        self.driver
+        let found = self
+            .driver
             .query(By::Css(css.to_owned()))
             .wait(WAIT, POLL)
             .and_displayed()
             .desc(css)
             .first()
-            .await
-            .unwrap_or_else(|e| panic!("nothing matched {css}: {e}"))
+            .await;
+        match found {
+            Ok(e) => e,
+            Err(e) => self.fail(&format!("nothing matched {css}: {e}")).await,
+        }
+    }
+
+    /// Wait until no element with this test id is left (a dialog closed).
+    pub async fn wait_gone(&self, id: &str) {
+        let gone = self
+            .driver
+            .query(Self::selector(id))
+            .wait(WAIT, POLL)
+            .not_exists()
+            .await;
+        if !matches!(gone, Ok(true)) {
+            self.fail(&format!("[data-testid={id}] did not go away"))
+                .await;
+        }
     }
 
     /// Every element with this test id now (no waiting).
@@ -303,6 +357,170 @@ impl App {
             .click()
             .await
             .unwrap_or_else(|e| panic!("click {id}: {e}"));
+    }
+
+    /// Accessibility violations of impact "serious" or "critical" on the page as it is now, as
+    /// axe-core (from npm, installed with the test peers) reports them: `id: help (targets)`.
+    pub async fn serious_a11y_violations(&self) -> Vec<String> {
+        let axe = std::fs::read_to_string(
+            mcpconf_testkit::peers::dir().join("node_modules/axe-core/axe.min.js"),
+        )
+        .expect("axe-core is not installed: run scripts/install-deps");
+        self.driver
+            .execute(&axe, vec![])
+            .await
+            .expect("load axe-core");
+        let out = self
+            .driver
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then((r) => done(JSON.stringify(r.violations
+                     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                     .map((v) => v.id + ': ' + v.help + ' (' + v.nodes.slice(0, 6).map((n) => {
+                       const d = (n.any[0] || {}).data;
+                       const c = d && d.fgColor ? ` ${d.fgColor} on ${d.bgColor} = ${d.contrastRatio}` : '';
+                       return n.target.join(' ') + c;
+                     }).join(', ') + ')'))))
+                   .catch((e) => done(JSON.stringify(['axe failed: ' + e])));",
+                vec![],
+            )
+            .await
+            .expect("run axe-core");
+        let text = out.json().as_str().unwrap_or("[]").to_owned();
+        serde_json::from_str(&text).unwrap_or_else(|_| vec![format!("unreadable: {text}")])
+    }
+
+    /// Whether the page sees a dark system look.
+    pub async fn prefers_dark(&self) -> bool {
+        self.driver
+            .execute(
+                "return window.matchMedia('(prefers-color-scheme: dark)').matches;",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.json().as_bool())
+            .unwrap_or(false)
+    }
+
+    /// The controls inside `scope` (a CSS selector) that the Tab key never reaches, as a person
+    /// using only the keyboard would go through them: every visible, enabled button, field and
+    /// link is counted, then Tab is pressed until the focus comes back round (or twice as many
+    /// presses as controls). An empty list: every control there can be reached.
+    pub async fn unreachable_by_tab(&self, scope: &str) -> Vec<String> {
+        let count = self
+            .driver
+            .execute(
+                "const scope = document.querySelector(arguments[0]);
+                 const all = scope ? [...scope.querySelectorAll('button, input, select, textarea, a[href], [tabindex]')] : [];
+                 const seen = all.filter((e) => !e.disabled && e.tabIndex >= 0 && e.getClientRects().length > 0
+                   && getComputedStyle(e).visibility !== 'hidden');
+                 document.querySelectorAll('[data-kb]').forEach((e) => e.removeAttribute('data-kb'));
+                 seen.forEach((e, i) => e.setAttribute('data-kb', String(i)));
+                 return seen.length;",
+                vec![serde_json::json!(scope)],
+            )
+            .await
+            .expect("count the controls")
+            .json()
+            .as_u64()
+            .unwrap_or(0);
+        let mut reached = std::collections::BTreeSet::new();
+        for _ in 0..count * 2 + 2 {
+            self.driver
+                .action_chain()
+                .send_keys(Key::Tab)
+                .perform()
+                .await
+                .expect("press Tab");
+            let at = self
+                .driver
+                .execute(
+                    "const a = document.activeElement; return a && a.dataset ? (a.dataset.kb ?? null) : null;",
+                    vec![],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.json().as_str().and_then(|s| s.parse::<u64>().ok()));
+            if let Some(i) = at {
+                reached.insert(i);
+                if reached.len() as u64 == count {
+                    break;
+                }
+            }
+        }
+        let missed: Vec<u64> = (0..count).filter(|i| !reached.contains(i)).collect();
+        if missed.is_empty() {
+            return Vec::new();
+        }
+        self.driver
+            .execute(
+                "return arguments[0].map((i) => { const e = document.querySelector(`[data-kb='${i}']`);
+                   return e ? `${e.tagName.toLowerCase()} “${(e.getAttribute('aria-label') || e.textContent || e.getAttribute('placeholder') || '').trim().slice(0, 40)}”` : String(i); });",
+                vec![serde_json::json!(missed)],
+            )
+            .await
+            .ok()
+            .and_then(|v| serde_json::from_value(v.json().clone()).ok())
+            .unwrap_or_default()
+    }
+
+    /// The test id (or tag) of the element that has the keyboard focus now.
+    pub async fn focused(&self) -> String {
+        self.driver
+            .execute(
+                "const a = document.activeElement; return a ? (a.dataset.testid || a.tagName.toLowerCase()) : '';",
+                vec![],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.json().as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
+    /// Press Tab until the focused element matches `css` (at most 100 presses); whether it did.
+    pub async fn tab_to(&self, css: &str) -> bool {
+        for _ in 0..100 {
+            self.press(Key::Tab).await;
+            let hit = self
+                .driver
+                .execute(
+                    "const a = document.activeElement; return !!a && a.matches(arguments[0]);",
+                    vec![serde_json::json!(css)],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.json().as_bool())
+                .unwrap_or(false);
+            if hit {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether the keyboard focus is inside the element matching `css`.
+    pub async fn focus_inside(&self, css: &str) -> bool {
+        self.driver
+            .execute(
+                "const s = document.querySelector(arguments[0]); return !!s && s.contains(document.activeElement);",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.json().as_bool())
+            .unwrap_or(false)
+    }
+
+    /// Press one key (Enter, Escape, …) where the focus is.
+    pub async fn press(&self, key: Key) {
+        self.driver
+            .action_chain()
+            .send_keys(key)
+            .perform()
+            .await
+            .expect("press a key");
     }
 
     /// A screenshot of the window into test-artifacts/NAME.png.
