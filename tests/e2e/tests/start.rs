@@ -175,3 +175,78 @@ async fn copy_a_report_for_support_shows_the_facts_and_no_secret() {
     );
     app.quit().await;
 }
+
+/// The filter hides the rows and files it leaves out and shows them again when cleared; a file
+/// with servers never says it has none.
+#[tokio::test]
+async fn the_filter_hides_what_it_leaves_out_and_brings_it_back() {
+    let fx = Fixture::new();
+    let entry = |i: usize| serde_json::json!({"command": "npx", "args": ["-y", format!("@example/pkg-{i}")]});
+    fx.write(
+        "home/.config/Claude/claude_desktop_config.json",
+        serde_json::to_string_pretty(&serde_json::json!({"mcpServers": {
+            "alpha": entry(1), "beta": entry(2)
+        }}))
+        .unwrap(),
+    );
+    fx.write(
+        "home/.claude.json",
+        serde_json::to_string_pretty(
+            &serde_json::json!({"mcpServers": {"gamma": entry(3)}, "projects": {}}),
+        )
+        .unwrap(),
+    );
+    let app = App::launch(&fx).await;
+    for name in ["alpha", "beta", "gamma"] {
+        app.wait_css(&row_css(name)).await;
+    }
+    let text = app
+        .driver
+        .find(By::Tag("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!text.contains("No servers here yet"), "{text}");
+
+    let filter = app.wait_testid("filter").await;
+    filter.send_keys("pkg-2").await.unwrap();
+    // Polled: the rows stay in the page, the filter only hides them.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let mut seen = Vec::new();
+        for name in ["alpha", "beta", "gamma"] {
+            let row = app.driver.find(By::Css(row_css(name))).await.unwrap();
+            seen.push(row.is_displayed().await.unwrap());
+        }
+        if seen == [false, true, false] {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "only beta should show: {seen:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let text = app
+        .driver
+        .find(By::Tag("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !text.contains("Claude Code — everywhere") && !text.contains("No servers here yet"),
+        "the file without a match is hidden: {text}"
+    );
+
+    filter.send_keys(Key::Control + "a").await.unwrap();
+    filter.send_keys(Key::Backspace).await.unwrap();
+    for name in ["alpha", "beta", "gamma"] {
+        app.wait_css(&row_css(name)).await;
+    }
+    app.shot("filter-cleared").await;
+    app.quit().await;
+}

@@ -89,7 +89,7 @@ class AppStore {
       requestAnimationFrame(() => {
         void api.uiReady().catch(() => {});
         this.#markPainted();
-        if (listed) this.#fillIn(listed);
+        if (listed !== null) this.#fillIn(listed);
       }),
     );
     await listening;
