@@ -16,6 +16,9 @@
 //!     MCPCONF_APP_BIN=$CARGO_TARGET_DIR/release/mcpconf-app scripts/with-keyring \
 //!       xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" $CARGO_TARGET_DIR/release/bench-app 7
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
+#![allow(clippy::disallowed_methods)] // it starts the app itself
+
 use mcpconf_bench::{arg, median};
 use mcpconf_e2e::{App, Fixture};
 use serde_json::json;
