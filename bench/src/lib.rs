@@ -63,6 +63,40 @@ pub fn claude_state(size: usize) -> Vec<u8> {
     serde_json::to_vec_pretty(&doc).expect("a Value always serialises")
 }
 
+/// Processor time (user + system) of every child this process has waited for so far, and of
+/// the descendants those children waited for (Linux: `cutime` + `cstime` of `/proc/self/stat`).
+/// The difference around one child's run is the CPU that run cost: unlike wall time it hardly
+/// moves with the machine's load, so it shows what a run costs when the wall time is noisy.
+///
+/// # Panics
+/// Where `/proc/self/stat` cannot be read (not Linux): a broken benchmark.
+#[allow(clippy::expect_used)] // a benchmark: a panic is a failed run
+pub fn children_cpu() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").expect("/proc/self/stat");
+    // Fields after the command name (which may hold spaces, hence the last ')'): field 3 is the
+    // state, so cutime (16) and cstime (17) are the 14th and 15th after it.
+    let rest = &stat[stat.rfind(')').expect("comm in /proc/self/stat") + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 =
+        fields[13].parse::<u64>().expect("cutime") + fields[14].parse::<u64>().expect("cstime");
+    Duration::from_secs_f64(ticks as f64 / clock_ticks() as f64)
+}
+
+/// `sysconf(_SC_CLK_TCK)` through `getconf`, asked once (100 on every Linux seen so far).
+#[allow(clippy::disallowed_methods)] // a benchmark's own tool, not a server
+fn clock_ticks() -> u64 {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(100)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a benchmark: a panic is a failed run
 
-use mcpconf_bench::{arg, median, ms};
+use mcpconf_bench::{arg, children_cpu, median, ms};
 use mcpconf_core::probe::spec::default_base_env;
 use mcpconf_core::process::server::{LaunchSpec, ShutdownPolicy};
 use mcpconf_testkit::{Sandbox, peers};
@@ -104,9 +104,10 @@ fn main() {
         .map(|k| (k.clone(), !k.starts_with("broken")))
         .collect();
 
-    let mut ours = Vec::new();
-    let mut theirs = Vec::new();
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut our_cpu, mut their_cpu) = (Vec::new(), Vec::new());
     for round in 0..rounds + 1 {
+        let cpu = children_cpu();
         let t = Instant::now();
         let out = sb
             .command(&mcpconf)
@@ -114,6 +115,7 @@ fn main() {
             .output()
             .unwrap();
         let our_time = t.elapsed();
+        let our_cpu_time = children_cpu() - cpu;
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         let got: BTreeMap<String, bool> = v["results"]
             .as_array()
@@ -128,15 +130,19 @@ fn main() {
             .collect();
         assert_eq!(got, expected, "mcpconf test: {v:#}");
 
+        let cpu = children_cpu();
         let t = Instant::now();
         let out = sb.claude(&["mcp", "list"]);
         let their_time = t.elapsed();
+        let their_cpu_time = children_cpu() - cpu;
         let text = String::from_utf8_lossy(&out.stdout);
         assert_eq!(claude_health(&text), expected, "claude mcp list:\n{text}");
         // Round 0 warms the disk cache for both; it is not counted.
         if round > 0 {
             ours.push(our_time);
             theirs.push(their_time);
+            our_cpu.push(our_cpu_time);
+            their_cpu.push(their_cpu_time);
         }
     }
     let _ = http.kill();
@@ -204,6 +210,18 @@ fn main() {
         "| ratio mcpconf / claude (target ≤ 0.6) | {:.2} |",
         ms(o) / ms(t)
     );
+    // Processor time of each run with everything it started (the servers too): it shows the
+    // work done when the wall time is noisy, and how much of it is the servers' own.
+    let (oc, tc) = (median(our_cpu), median(their_cpu));
+    println!(
+        "| CPU of `mcpconf test` with its servers | {:.0} ms |",
+        ms(oc)
+    );
+    println!(
+        "| CPU of `claude mcp list` with its servers | {:.0} ms |",
+        ms(tc)
+    );
+    println!("| CPU ratio mcpconf / claude | {:.2} |", ms(oc) / ms(tc));
     println!(
         "| fixture probe: spawn → last answer | {:.2} ms |",
         ms(median(probe_times))
