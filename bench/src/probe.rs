@@ -9,6 +9,10 @@
 //!    last answer) minus the time the fixture itself reports from its `main` to its answer of
 //!    `tools/list`. Target: a few milliseconds.
 //!
+//! Beside the wall times, the processor time of each run with everything it started
+//! (`children_cpu`): it moves less with the machine's load and shows that most of either run is
+//! the servers' own start.
+//!
 //! Run: `cargo build --release -p mcpconf -p mcp-fixture && cargo run --release -p mcpconf-bench
 //! --bin bench-probe [-- ROUNDS]`
 
