@@ -121,13 +121,8 @@ struct Start {
 /// shaders are compiled for the CPU, which takes seconds). A person's cache lives in their home
 /// and is warm from the second start on: `Warm` shares one folder between all runs (filled by
 /// the warm-up start); `Off` compiles them on every start, as a first start ever does.
-///
-/// `WarmCpu`: warm, and WebKit's compositing off, as the app chooses for itself on Linux
-/// (`src-tauri/src/rendering.rs`); for the minimal app, the same renderer as ours, so that the
-/// floor is shown both as Tauri's default and as the renderer we picked.
 enum Shaders {
     Warm(PathBuf),
-    WarmCpu(PathBuf),
     Off,
 }
 
@@ -152,10 +147,6 @@ fn start_once(bin: &Path, fx: &Fixture, measure_memory: bool, shaders: &Shaders)
         Shaders::Warm(dir) => cmd
             .env("MESA_SHADER_CACHE_DIR", dir)
             .env("MESA_SHADER_CACHE_DISABLE", "false"),
-        Shaders::WarmCpu(dir) => cmd
-            .env("MESA_SHADER_CACHE_DIR", dir)
-            .env("MESA_SHADER_CACHE_DISABLE", "false")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
         Shaders::Off => cmd.env("MESA_SHADER_CACHE_DISABLE", "true"),
     };
     let mut child = cmd.spawn().expect("start the app");
@@ -347,7 +338,6 @@ async fn main() {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let shader_dir = tempfile::tempdir().unwrap();
     let warm = Shaders::Warm(shader_dir.path().to_path_buf());
-    let warm_cpu = Shaders::WarmCpu(shader_dir.path().to_path_buf());
     // Warm the file and shader caches once: cold start here means a new process, not an empty
     // disk cache (the series "shader cache off" shows a first start ever).
     for bin in [&minimal, &app] {
@@ -361,10 +351,8 @@ async fn main() {
         Series::default(),
     );
     let (mut floor_off, mut small_off) = (Series::default(), Series::default());
-    let mut floor_cpu = Series::default();
-    let mut series: [(&Path, &Fixture, &Shaders, &mut Series); 7] = [
+    let mut series: [(&Path, &Fixture, &Shaders, &mut Series); 6] = [
         (&minimal, &empty, &warm, &mut floor),
-        (&minimal, &empty, &warm_cpu, &mut floor_cpu),
         (&app, &empty, &warm, &mut t_empty),
         (&app, &small, &warm, &mut t_small),
         (&app, &full, &warm, &mut t_full),
@@ -378,7 +366,7 @@ async fn main() {
         }
     }
     for _ in 0..3 {
-        for (bin, fx, shaders, s) in series.iter_mut().take(5) {
+        for (bin, fx, shaders, s) in series.iter_mut().take(4) {
             s.memory(start_once(bin, fx, true, shaders));
         }
     }
@@ -402,7 +390,6 @@ async fn main() {
     println!("start to first paint (ms since main / seen from the spawn):");
     for (name, s, base) in [
         ("minimal Tauri app", &floor, &floor),
-        ("minimal, compositing off", &floor_cpu, &floor),
         ("app, empty HOME", &t_empty, &floor),
         ("app, fixture HOME (10 servers)", &t_small, &floor),
         ("app, 200 servers", &t_full, &floor),
@@ -410,12 +397,11 @@ async fn main() {
         ("app, 10 servers, shader cache off", &small_off, &floor_off),
     ] {
         println!(
-            "  {name:34} {:7.1} / {:7.1} ms   x minimal {:.2} / {:.2}   x minimal, compositing off {:.2}",
+            "  {name:34} {:7.1} / {:7.1} ms   x minimal {:.2} / {:.2}",
             s.ms(),
             s.outside(),
             s.ms() / base.ms(),
-            s.outside() / base.outside(),
-            s.ms() / floor_cpu.ms()
+            s.outside() / base.outside()
         );
     }
     println!("  timelines (ms since main, medians):");
@@ -434,16 +420,14 @@ async fn main() {
     println!("memory (PSS, the app and all its processes, at first paint):");
     for (name, s) in [
         ("minimal Tauri app", &floor),
-        ("minimal, compositing off", &floor_cpu),
         ("app, empty HOME", &t_empty),
         ("app, fixture HOME (10 servers)", &t_small),
         ("app, 200 servers", &t_full),
     ] {
         println!(
-            "  {name:34} {:7.1} MiB   x minimal {:.2}   x minimal, compositing off {:.2}",
+            "  {name:34} {:7.1} MiB   x minimal {:.2}",
             s.pss(),
-            s.pss() / floor.pss(),
-            s.pss() / floor_cpu.pss()
+            s.pss() / floor.pss()
         );
     }
     println!(
