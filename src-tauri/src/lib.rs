@@ -7,6 +7,7 @@
 mod commands;
 pub mod ipc;
 pub mod ipc_types;
+mod rendering;
 mod startup;
 mod state;
 
@@ -25,6 +26,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 
 pub fn run() {
     startup::begin();
+    rendering::choose();
     let state = AppState::new(Workspace::current());
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())

@@ -264,8 +264,7 @@ impl App {
             .map(|d| d.as_millis())
             .unwrap_or(0);
         let _ = self
-            .driver
-            .screenshot(&artifacts().join(format!("failed-{n}.png")))
+            .capture(&artifacts().join(format!("failed-{n}.png")))
             .await;
         if let Ok(html) = self.driver.source().await {
             let _ = std::fs::write(artifacts().join(format!("failed-{n}.html")), html);
@@ -534,10 +533,37 @@ impl App {
             )
             .await;
         let path = artifacts().join(format!("{name}.png"));
-        self.driver
-            .screenshot(&path)
+        self.capture(&path)
             .await
             .unwrap_or_else(|e| panic!("screenshot {name}: {e}"));
+    }
+
+    /// The screen as the X display has it (`import -window root`, ImageMagick): what a person
+    /// would see. Not WebDriver's screenshot: that one asks WebKit for a snapshot, which with
+    /// WebKit's CPU renderer (the app's choice on Linux) can wait forever on a page that does not
+    /// change. Without an X display (`DISPLAY` unset) WebDriver's is the only one there is.
+    async fn capture(&self, path: &Path) -> Result<(), String> {
+        if std::env::var_os("DISPLAY").is_none() {
+            return self
+                .driver
+                .screenshot(path)
+                .await
+                .map_err(|e| e.to_string());
+        }
+        let out = tokio::process::Command::new("import")
+            .args(["-window", "root"])
+            .arg(path)
+            .output()
+            .await
+            .map_err(|e| format!("could not run ImageMagick's import: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "import -window root failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            ))
+        }
     }
 
     pub async fn quit(self) {
