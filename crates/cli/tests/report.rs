@@ -8,55 +8,18 @@
 
 mod secrets_support;
 
+use mcpconf_testkit::planted::{self, BOUND, assert_clean};
 use mcpconf_testkit::{Sandbox, stderr, stdout};
 use secrets_support::*;
 
-const BOUND: &str = "ghp_B0undInTheRealKeychain0123456789abcdAB";
-const ENV_SECRET: &str = "sk-ant-api03-EnvPla1ntext0123456789abcdefXYZ";
-const ENV_NEUTRAL: &str = "neutral-looking-value-r8";
-const ARG_SECRET: &str = "s3cr3t-Arg-Value-Cli";
-const ARG_EQ: &str = "Tok3nInAnArgumentCli";
-const URL_PASS: &str = "Pa55wordInUrlCli";
-const URL_PATH: &str = "ZyXw0123456789VuTsRqPoNmLkJi";
-const URL_QUERY: &str = "QueryK3yValueCli";
-const HEADER_TOKEN: &str = "opaque-bearer-value-cli";
-const HEADER_KEY: &str = "HeaderApiKeyValueCli";
-
-const ALL: &[&str] = &[
-    BOUND,
-    ENV_SECRET,
-    ENV_NEUTRAL,
-    ARG_SECRET,
-    ARG_EQ,
-    URL_PASS,
-    URL_PATH,
-    URL_QUERY,
-    HEADER_TOKEN,
-    HEADER_KEY,
-];
-
 fn world(sb: &Sandbox) {
-    let leaky =
-        "echo \"starting: key $ANTHROPIC_API_KEY blob $CONFIG_BLOB gh $GITHUB_TOKEN\" >&2; exit 3";
     sb.write(
         "home/.config/Claude/claude_desktop_config.json",
-        serde_json::to_vec_pretty(&serde_json::json!({"mcpServers": {
-            "leaky": {"command": "sh", "args": ["-c", leaky],
-                      "env": {"GITHUB_TOKEN": "to-be-bound", "ANTHROPIC_API_KEY": ENV_SECRET,
-                              "CONFIG_BLOB": ENV_NEUTRAL}},
-            "args": {"command": "node", "args": ["/srv/server.js", "--api-key", ARG_SECRET,
-                                                  format!("--token={ARG_EQ}")]},
-        }}))
-        .unwrap(),
+        serde_json::to_vec_pretty(&planted::desktop_config()).unwrap(),
     );
     sb.write(
         "home/.claude.json",
-        serde_json::to_vec_pretty(&serde_json::json!({"mcpServers": {
-            "remote": {"type": "http",
-                       "url": format!("https://me:{URL_PASS}@127.0.0.1:9/mcp/{URL_PATH}?api_key={URL_QUERY}"),
-                       "headers": {"Authorization": format!("Bearer {HEADER_TOKEN}"), "X-Api-Key": HEADER_KEY}},
-        }, "projects": {}}))
-        .unwrap(),
+        serde_json::to_vec_pretty(&planted::claude_json()).unwrap(),
     );
     set_secret(sb, "gh-token", BOUND);
     run_ok(
@@ -75,15 +38,6 @@ fn world(sb: &Sandbox) {
     );
     let desktop = std::fs::read_to_string(sb.desktop_config()).unwrap();
     assert!(desktop.contains(BOUND), "bound value written in: {desktop}");
-}
-
-fn assert_clean(what: &str, text: &str) {
-    for secret in ALL {
-        assert!(
-            !text.contains(secret),
-            "{what}: {secret} is in the report:\n{text}"
-        );
-    }
 }
 
 #[test]

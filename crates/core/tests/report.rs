@@ -13,34 +13,11 @@ use mcpconf_core::report::Tests;
 use mcpconf_core::secrets::store::{Keychain, MemoryStore, SecretStore};
 use mcpconf_core::secrets::{Secret, Slot};
 use mcpconf_core::workspace::Workspace;
+use mcpconf_testkit::planted::{self, BOUND, ENV_SECRET};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
-
-const BOUND: &str = "ghp_B0undT0kenForTheReport0123456789abAB";
-const ENV_SECRET: &str = "sk-proj-EnvPla1ntextSecretValue0123456789";
-const ENV_NEUTRAL: &str = "neutral-looking-value-q7";
-const ARG_SECRET: &str = "s3cr3t-Arg-Value-Plain";
-const ARG_EQ: &str = "Tok3nInAnArgumentValue";
-const URL_PASS: &str = "Pa55wordInUrl";
-const URL_PATH: &str = "AbCdEf0123456789GhIjKlMnOpQr";
-const URL_QUERY: &str = "QueryK3yValue";
-const HEADER_TOKEN: &str = "opaque-bearer-value-77";
-const HEADER_KEY: &str = "HeaderApiKeyValue55";
-
-const ALL: &[&str] = &[
-    BOUND,
-    ENV_SECRET,
-    ENV_NEUTRAL,
-    ARG_SECRET,
-    ARG_EQ,
-    URL_PASS,
-    URL_PATH,
-    URL_QUERY,
-    HEADER_TOKEN,
-    HEADER_KEY,
-];
 
 struct World {
     dir: tempfile::TempDir,
@@ -73,28 +50,14 @@ fn world() -> World {
     let home = dir.path().join("home");
     std::fs::create_dir_all(home.join(".config/Claude")).unwrap();
     let desktop = home.join(".config/Claude/claude_desktop_config.json");
-    let leaky =
-        "echo \"starting: key $OPENAI_API_KEY blob $CONFIG_BLOB gh $GITHUB_TOKEN\" >&2; exit 3";
     std::fs::write(
         &desktop,
-        serde_json::to_vec_pretty(&serde_json::json!({"mcpServers": {
-            "leaky": {"command": "sh", "args": ["-c", leaky],
-                      "env": {"GITHUB_TOKEN": "to-be-bound", "OPENAI_API_KEY": ENV_SECRET,
-                              "CONFIG_BLOB": ENV_NEUTRAL, "LOG_LEVEL": "info"}},
-            "args": {"command": "node", "args": ["/srv/server.js", "--api-key", ARG_SECRET,
-                                                  format!("--token={ARG_EQ}")]},
-        }}))
-        .unwrap(),
+        serde_json::to_vec_pretty(&planted::desktop_config()).unwrap(),
     )
     .unwrap();
     std::fs::write(
         home.join(".claude.json"),
-        serde_json::to_vec_pretty(&serde_json::json!({"mcpServers": {
-            "remote": {"type": "http",
-                       "url": format!("https://me:{URL_PASS}@mcp.example.com/mcp/{URL_PATH}?api_key={URL_QUERY}"),
-                       "headers": {"Authorization": format!("Bearer {HEADER_TOKEN}"), "X-Api-Key": HEADER_KEY}},
-        }, "projects": {}}))
-        .unwrap(),
+        serde_json::to_vec_pretty(&planted::claude_json()).unwrap(),
     )
     .unwrap();
     // Bind GITHUB_TOKEN to a keychain secret: the file then holds BOUND, written in.
@@ -138,15 +101,6 @@ fn counting(w: &World) -> (Workspace, Arc<AtomicUsize>) {
     (ws, opened)
 }
 
-fn assert_clean(report: &str) {
-    for secret in ALL {
-        assert!(
-            !report.contains(secret),
-            "{secret} is in the report:\n{report}"
-        );
-    }
-}
-
 #[test]
 fn the_first_screen_and_the_report_never_open_the_keychain_and_show_no_secret() {
     let w = world();
@@ -171,16 +125,16 @@ fn the_first_screen_and_the_report_never_open_the_keychain_and_show_no_secret() 
         "listing, doctor, findings and report opened the keychain"
     );
     assert!(!serde_json::to_string(&files).unwrap().contains(BOUND));
-    assert_clean(&report);
+    planted::assert_clean("report", &report);
     // What it does show: the files, the servers, the marker, the shape of arguments and URLs.
     for shown in [
         "~/.config/Claude/claude_desktop_config.json",
         "~/.claude.json",
         "\"leaky\" on · stdio: sh -c",
         "env GITHUB_TOKEN = <secret:gh-token>",
-        "env OPENAI_API_KEY = (set; value not included)",
+        "env ANTHROPIC_API_KEY = (set; value not included)",
         "\"args\" on · stdio: node /srv/server.js --api-key <redacted> --token=<redacted>",
-        "https://me:<redacted>@mcp.example.com/mcp/<redacted>?api_key=<redacted>",
+        "https://me:<redacted>@127.0.0.1:9/mcp/<redacted>?api_key=<redacted>",
         "header Authorization = (set; value not included)",
         "Programs, as each client finds them",
         "PATH each client gives its servers",
@@ -217,7 +171,7 @@ fn a_server_printing_its_secrets_does_not_put_them_in_the_report() {
     let report = ws
         .report(&doctor, "mcpconf-test 0", &Tests::Ran(results), None)
         .unwrap();
-    assert_clean(&report);
+    planted::assert_clean("report", &report);
     assert!(
         report.contains("stderr (last lines):") && report.contains("starting: key <redacted>"),
         "{report}"

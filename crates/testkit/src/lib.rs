@@ -3,6 +3,7 @@
 //! - [`Sandbox`]: a fresh HOME (with its own XDG folders and data folder) per test, so no test
 //!   ever reads or writes the real user's files, and helpers to run `mcpconf` and the real
 //!   `claude` CLI inside it.
+//! - [`planted`]: known secret values in every place a config can hold one (report tests).
 //! - [`registry`]: a stand-in MCP Registry on 127.0.0.1 serving the documents tests choose.
 //! - [`peers`]: where `.ci/run` installed the real programs we test against (npm and PyPI
 //!   packages). A missing peer fails the test with the command that installs it; it never skips.
@@ -12,6 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod planted;
 pub mod registry;
 
 pub mod peers {

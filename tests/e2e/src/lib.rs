@@ -169,6 +169,11 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The CSS selector of the overview row of server `name`.
+pub fn row_css(name: &str) -> String {
+    format!("[data-testid='server-row'][data-name='{name}']")
+}
+
 /// Where screenshots go (gitignored).
 pub fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");
@@ -310,13 +315,32 @@ impl App {
     /// The server row of `name` (optionally in the file at `path`).
     pub async fn server_row(&self, name: &str, path: Option<&Path>) -> WebElement {
         let css = match path {
-            Some(p) => format!(
-                "[data-testid='server-row'][data-name='{name}'][data-path='{}']",
-                p.display()
-            ),
-            None => format!("[data-testid='server-row'][data-name='{name}']"),
+            Some(p) => format!("{}[data-path='{}']", row_css(name), p.display()),
+            None => row_css(name),
         };
         self.wait_css(&css).await
+    }
+
+    /// Wait until an element matching `css` is in the page but not displayed (`hidden`).
+    pub async fn wait_hidden(&self, css: &str) {
+        let found = self
+            .driver
+            .query(By::Css(css.to_owned()))
+            .wait(WAIT, POLL)
+            .and_not_displayed()
+            .desc(css)
+            .first()
+            .await;
+        if let Err(e) = found {
+            self.fail(&format!("{css} is not in the page hidden: {e}"))
+                .await;
+        }
+    }
+
+    /// The text of the page's main part, as a person reads it.
+    pub async fn main_text(&self) -> String {
+        let main = self.driver.find(By::Tag("main")).await.unwrap();
+        main.text().await.unwrap()
     }
 
     /// Wait until `css` matches an element whose attribute `attr` is one of `values`; returns

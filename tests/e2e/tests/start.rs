@@ -7,12 +7,8 @@
 #![allow(clippy::disallowed_methods)] // tests start their own processes
 
 use mcpconf_e2e::thirtyfour::prelude::*;
-use mcpconf_e2e::{App, Fixture};
+use mcpconf_e2e::{App, Fixture, row_css};
 use mcpconf_testkit::peers;
-
-fn row_css(name: &str) -> String {
-    format!("[data-testid='server-row'][data-name='{name}']")
-}
 
 /// The files and servers are on screen while the login shell (which the doctor reads for the
 /// PATH each client gives its servers) has not answered yet; what the doctor finds is filled in
@@ -200,43 +196,21 @@ async fn the_filter_hides_what_it_leaves_out_and_brings_it_back() {
     for name in ["alpha", "beta", "gamma"] {
         app.wait_css(&row_css(name)).await;
     }
-    let text = app
-        .driver
-        .find(By::Tag("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.main_text().await;
     assert!(!text.contains("No servers here yet"), "{text}");
 
     let filter = app.wait_testid("filter").await;
     filter.send_keys("pkg-2").await.unwrap();
-    // Polled: the rows stay in the page, the filter only hides them.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    loop {
-        let mut seen = Vec::new();
-        for name in ["alpha", "beta", "gamma"] {
-            let row = app.driver.find(By::Css(row_css(name))).await.unwrap();
-            seen.push(row.is_displayed().await.unwrap());
-        }
-        if seen == [false, true, false] {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "only beta should show: {seen:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    // The rows stay in the page; the filter only hides them.
+    app.wait_hidden(&row_css("alpha")).await;
+    app.wait_hidden(&row_css("gamma")).await;
+    let mut seen = Vec::new();
+    for name in ["alpha", "beta", "gamma"] {
+        let row = app.driver.find(By::Css(row_css(name))).await.unwrap();
+        seen.push(row.is_displayed().await.unwrap());
     }
-    let text = app
-        .driver
-        .find(By::Tag("main"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert_eq!(seen, [false, true, false], "only beta should show");
+    let text = app.main_text().await;
     assert!(
         !text.contains("Claude Code — everywhere") && !text.contains("No servers here yet"),
         "the file without a match is hidden: {text}"
