@@ -224,3 +224,132 @@ async fn the_filter_hides_what_it_leaves_out_and_brings_it_back() {
     app.shot("filter-cleared").await;
     app.quit().await;
 }
+
+/// The element matching `css`, waiting for it: asked of the page itself (here WebKitWebDriver's
+/// own search did not find a row's name button that the page's `querySelector` finds).
+async fn wait_in_page(app: &App, css: &str) -> WebElement {
+    let deadline = std::time::Instant::now() + mcpconf_e2e::WAIT;
+    loop {
+        let found = app
+            .driver
+            .execute(
+                "return document.querySelector(arguments[0]);",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.element().ok());
+        if let Some(e) = found {
+            return e;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing matched {css}"
+        );
+        tokio::task::yield_now().await;
+    }
+}
+
+/// The name of the server whose row holds the keyboard focus.
+async fn focused_row(app: &App) -> String {
+    let v = app
+        .driver
+        .execute(
+            "return document.activeElement?.closest('[data-testid=server-row]')?.dataset.name ?? '';",
+            vec![],
+        )
+        .await
+        .unwrap();
+    v.json().as_str().unwrap_or_default().to_owned()
+}
+
+/// A long list (120 servers in one file) draws only the rows near the screen in full, the
+/// others as one-line stand-ins: scrolling to a row draws it, the keyboard walks through every
+/// row, and the filter finds a row that was never drawn, drawn in full at once.
+#[tokio::test]
+async fn a_long_list_draws_the_rows_near_the_screen_and_every_row_is_reachable() {
+    let fx = Fixture::new();
+    let servers: serde_json::Map<String, serde_json::Value> = (0..120)
+        .map(|i| {
+            (
+                format!("server-{i:03}"),
+                serde_json::json!({"command": "npx", "args": ["-y", format!("@example/pkg-{i}")]}),
+            )
+        })
+        .collect();
+    fx.write(
+        "home/.config/Claude/claude_desktop_config.json",
+        serde_json::to_string_pretty(&serde_json::json!({ "mcpServers": servers })).unwrap(),
+    );
+    let app = App::launch(&fx).await;
+    let name = |n: &str| format!("{} [data-testid='server-name']", row_css(n));
+    wait_in_page(&app, &name("server-000")).await;
+    // Far down the list: a stand-in, with the name for a screen reader.
+    wait_in_page(&app, &format!("{}.lite", row_css("server-119"))).await;
+    let drawn = app
+        .driver
+        .find_all(By::Css(
+            "[data-testid='server-row'] [data-testid='server-name']",
+        ))
+        .await
+        .unwrap()
+        .len();
+    assert!(drawn < 60, "{drawn} of 120 rows drawn in full");
+
+    app.driver
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView();",
+            vec![serde_json::json!(row_css("server-119"))],
+        )
+        .await
+        .unwrap();
+    wait_in_page(&app, &name("server-119")).await;
+    // A row drawn near the top goes back to a stand-in (the first 16 are always drawn).
+    wait_in_page(&app, &format!("{}.lite", row_css("server-030"))).await;
+    app.shot("long-list-end").await;
+
+    app.driver
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
+    let first = wait_in_page(&app, &name("server-000")).await;
+    first.focus().await.unwrap();
+    for _ in 0..70 {
+        app.press(Key::Down).await;
+    }
+    assert_eq!(
+        focused_row(&app).await,
+        "server-070",
+        "Down moves one row at a time"
+    );
+    for _ in 0..5 {
+        app.press(Key::Up).await;
+    }
+    assert_eq!(focused_row(&app).await, "server-065");
+
+    app.driver
+        .execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .unwrap();
+    let filter = app.wait_testid("filter").await;
+    filter.send_keys("server-110").await.unwrap();
+    let found = wait_in_page(&app, &name("server-110")).await;
+    let shown = app
+        .driver
+        .execute(
+            "return arguments[0].getBoundingClientRect().height > 0;",
+            vec![found.to_json().unwrap()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        shown.json().as_bool(),
+        Some(true),
+        "server-110 is on screen"
+    );
+    app.wait_hidden(&row_css("server-000")).await;
+    found.focus().await.unwrap();
+    app.press(Key::Enter).await;
+    app.wait_testid("editor").await;
+    app.quit().await;
+}
