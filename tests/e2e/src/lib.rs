@@ -293,6 +293,32 @@ impl App {
         }
     }
 
+    /// The first element matching `css`, waiting for it to be in the page, asked of the page's
+    /// own `querySelector`: WebKitWebDriver's search (what `wait_css` uses) did not find a
+    /// server row's name button that the page finds.
+    pub async fn wait_in_page(&self, css: &str) -> WebElement {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let found = self
+                .driver
+                .execute(
+                    "return document.querySelector(arguments[0]);",
+                    vec![serde_json::json!(css)],
+                )
+                .await
+                .ok()
+                .and_then(|v| v.element().ok());
+            if let Some(e) = found {
+                return e;
+            }
+            if Instant::now() >= deadline {
+                self.fail(&format!("nothing in the page matched {css}"))
+                    .await;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// Wait until no element with this test id is left (a dialog closed).
     pub async fn wait_gone(&self, id: &str) {
         let gone = self

@@ -225,31 +225,6 @@ async fn the_filter_hides_what_it_leaves_out_and_brings_it_back() {
     app.quit().await;
 }
 
-/// The element matching `css`, waiting for it: asked of the page itself (here WebKitWebDriver's
-/// own search did not find a row's name button that the page's `querySelector` finds).
-async fn wait_in_page(app: &App, css: &str) -> WebElement {
-    let deadline = std::time::Instant::now() + mcpconf_e2e::WAIT;
-    loop {
-        let found = app
-            .driver
-            .execute(
-                "return document.querySelector(arguments[0]);",
-                vec![serde_json::json!(css)],
-            )
-            .await
-            .ok()
-            .and_then(|v| v.element().ok());
-        if let Some(e) = found {
-            return e;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "nothing matched {css}"
-        );
-        tokio::task::yield_now().await;
-    }
-}
-
 /// The name of the server whose row holds the keyboard focus.
 async fn focused_row(app: &App) -> String {
     let v = app
@@ -283,9 +258,10 @@ async fn a_long_list_draws_the_rows_near_the_screen_and_every_row_is_reachable()
     );
     let app = App::launch(&fx).await;
     let name = |n: &str| format!("{} [data-testid='server-name']", row_css(n));
-    wait_in_page(&app, &name("server-000")).await;
+    app.wait_in_page(&name("server-000")).await;
     // Far down the list: a stand-in, with the name for a screen reader.
-    wait_in_page(&app, &format!("{}.lite", row_css("server-119"))).await;
+    app.wait_in_page(&format!("{}.lite", row_css("server-119")))
+        .await;
     let drawn = app
         .driver
         .find_all(By::Css(
@@ -303,16 +279,17 @@ async fn a_long_list_draws_the_rows_near_the_screen_and_every_row_is_reachable()
         )
         .await
         .unwrap();
-    wait_in_page(&app, &name("server-119")).await;
+    app.wait_in_page(&name("server-119")).await;
     // A row drawn near the top goes back to a stand-in (the first 16 are always drawn).
-    wait_in_page(&app, &format!("{}.lite", row_css("server-030"))).await;
+    app.wait_in_page(&format!("{}.lite", row_css("server-030")))
+        .await;
     app.shot("long-list-end").await;
 
     app.driver
         .execute("window.scrollTo(0, 0);", vec![])
         .await
         .unwrap();
-    let first = wait_in_page(&app, &name("server-000")).await;
+    let first = app.wait_in_page(&name("server-000")).await;
     first.focus().await.unwrap();
     for _ in 0..70 {
         app.press(Key::Down).await;
@@ -333,7 +310,7 @@ async fn a_long_list_draws_the_rows_near_the_screen_and_every_row_is_reachable()
         .unwrap();
     let filter = app.wait_testid("filter").await;
     filter.send_keys("server-110").await.unwrap();
-    let found = wait_in_page(&app, &name("server-110")).await;
+    let found = app.wait_in_page(&name("server-110")).await;
     let shown = app
         .driver
         .execute(

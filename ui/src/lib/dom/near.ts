@@ -5,7 +5,8 @@
 
 import type { Attachment } from "svelte/attachments";
 
-type Watcher = (near: boolean) => void;
+/** Told whether the element is near the screen, and its height as the observer saw it. */
+type Watcher = (near: boolean, height: number) => void;
 
 /** How far from the screen a row still counts as near: half a screen above and below. */
 const MARGIN = "50% 0px";
@@ -24,7 +25,7 @@ function changed(entries: IntersectionObserverEntry[]) {
       // Never take away what the keyboard is on.
       if (e.target.contains(document.activeElement)) continue;
     }
-    watcher(e.isIntersecting);
+    watcher(e.isIntersecting, e.boundingClientRect.height);
   }
 }
 
@@ -43,6 +44,6 @@ export function nearScreen(onchange: Watcher): Attachment<Element> {
 
 /** Draws the element in full now (the keyboard is about to move to it). */
 export function bringNear(el: Element) {
-  watchers.get(el)?.(true);
+  watchers.get(el)?.(true, el.getBoundingClientRect().height);
 }
 
