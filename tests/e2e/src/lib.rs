@@ -297,6 +297,17 @@ impl App {
     /// own `querySelector`: WebKitWebDriver's search (what `wait_css` uses) did not find a
     /// server row's name button that the page finds.
     pub async fn wait_in_page(&self, css: &str) -> WebElement {
+        let found = self.poll_page(css, true).await;
+        found.expect("poll_page returns only once something matches")
+    }
+
+    /// Wait until nothing in the page matches `css` (asked of the page, as `wait_in_page`).
+    pub async fn wait_not_in_page(&self, css: &str) {
+        self.poll_page(css, false).await;
+    }
+
+    /// Polls the page's `querySelector(css)` until it finds something (`present`) or nothing.
+    async fn poll_page(&self, css: &str, present: bool) -> Option<WebElement> {
         let deadline = Instant::now() + WAIT;
         loop {
             let found = self
@@ -308,12 +319,16 @@ impl App {
                 .await
                 .ok()
                 .and_then(|v| v.element().ok());
-            if let Some(e) = found {
-                return e;
+            if found.is_some() == present {
+                return found;
             }
             if Instant::now() >= deadline {
-                self.fail(&format!("nothing in the page matched {css}"))
-                    .await;
+                let what = if present {
+                    "nothing in the page matched"
+                } else {
+                    "still in the page:"
+                };
+                self.fail(&format!("{what} {css}")).await;
             }
             tokio::time::sleep(POLL).await;
         }
