@@ -258,10 +258,10 @@ async fn a_long_list_draws_the_rows_near_the_screen_and_every_row_is_reachable()
     );
     let app = App::launch(&fx).await;
     let name = |n: &str| format!("{} [data-testid='server-name']", row_css(n));
-    app.wait_in_page(&name("server-000")).await;
     // The findings come after the first paint and give every row a headline, which makes it
     // taller: a scroll to the end before they arrive ends mid-list once the page has grown (seen
-    // on a loaded machine, ending at row 78). Wait for them, so the heights below are final.
+    // on a loaded machine, ending at row 78). Waiting for the first row's headline waits for the
+    // row and for them, so the heights below are final.
     app.wait_in_page(&format!(
         "{} [data-testid='headline']",
         row_css("server-000")
