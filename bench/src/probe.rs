@@ -179,6 +179,7 @@ fn main() {
             &cancel,
             mcpconf_core::discovery::Client::ClaudeCode,
             mcpconf_core::policy::Handshake::Dual,
+            &|| {},
         ));
         totals.push(t.elapsed());
         assert_eq!(o.learned.tools.len(), 3, "{:?}", o.findings);

@@ -46,6 +46,7 @@ fn request(name: &str, target: Result<Target, SpecError>) -> ProbeRequest {
 fn quick() -> RunOptions {
     RunOptions {
         concurrency: 2,
+        lease: Duration::from_secs(60),
         timeout: Duration::from_millis(300),
         shutdown: ShutdownPolicy {
             after_stdin: Duration::from_millis(20),
@@ -184,6 +185,7 @@ fn dropping_a_probe_midway_kills_its_server() {
             &cancel,
             Client::ClaudeCode,
             mcpconf_core::policy::Handshake::Dual,
+            &|| {},
         );
         // The caller gives up (e.g. the app's window closed): the future is dropped unfinished.
         let gave_up = tokio::time::timeout(Duration::from_millis(200), probe).await;

@@ -11,7 +11,8 @@
 //! never answers `server/discover`), exit-on-discover (one that quits on it); limits (tools and
 //! instructions past what Claude keeps: a 5000-character description and instructions, a root
 //! `anyOf` schema, a name too long once Claude prefixes it), untyped-schema (a tool whose input
-//! schema is not `"type": "object"`). HTTP: `http` serves streamable HTTP
+//! schema is not `"type": "object"`), linger (`good`, but it does not exit at the end of its
+//! input). HTTP: `http` serves streamable HTTP
 //! at /mcp and the legacy HTTP+SSE transport at /sse (+ /messages) on 127.0.0.1, printing its
 //! base URL on stdout first. `http --oauth VARIANT` asks for an OAuth sign-in (401 to requests
 //! without the `--token`) and serves the sign-in metadata of VARIANT: ok, no-header (no
@@ -419,6 +420,13 @@ fn serve_stdio(cfg: &Config, started: Instant) {
             {
                 record_timing(started);
             }
+        }
+    }
+    if cfg.mode == "linger" {
+        // Like servers with timers or open handles (server-everything): end of input does not
+        // end it; it waits to be stopped.
+        loop {
+            std::thread::park();
         }
     }
     // End of input: exit, as the spec asks of stdio servers.

@@ -18,11 +18,13 @@
 pub mod diagnose;
 pub mod firststart;
 pub mod handshake;
+pub mod history;
 pub mod http;
 pub mod limits;
 pub mod oauth;
 mod remote;
 pub mod run;
+pub mod schedule;
 pub mod spec;
 pub mod sse;
 pub mod stdio;

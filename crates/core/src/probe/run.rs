@@ -1,7 +1,9 @@
-//! Probe many servers at once: at most `concurrency` at a time, each with its own timeout, with
-//! a progress report per server (the app's status lights) and cancellation.
+//! Probe many servers at once: at most `concurrency` starting at a time, slowest first (see
+//! [`schedule`]), each with its own timeout, with a progress report per server (the app's status
+//! lights) and cancellation.
 
 use super::firststart::{self, Cache};
+use super::schedule::{self, Slot};
 use super::spec::{self, SpecError, Target};
 use super::{
     Code, Finding, ProbeResult, ServerInfo, Status, diagnose, http, limits, oauth, stdio, windows,
@@ -37,6 +39,8 @@ pub struct ProbeRequest {
     pub hold: Option<Finding>,
     /// What the entry says about its OAuth sign-in.
     pub oauth: oauth::Hints,
+    /// How long its last test start took (the run starts the slowest first).
+    pub expected: Option<Duration>,
 }
 
 impl ProbeRequest {
@@ -60,6 +64,7 @@ impl ProbeRequest {
             entry_findings: Vec::new(),
             hold: None,
             oauth: oauth::Hints::default(),
+            expected: None,
         }
     }
 
@@ -96,8 +101,10 @@ impl ProbeRequest {
 
 #[derive(Debug, Clone, Copy)]
 pub struct RunOptions {
-    /// How many servers run at the same time.
+    /// How many servers start at the same time (see [`schedule`]).
     pub concurrency: usize,
+    /// How long a start that has not answered yet keeps its slot.
+    pub lease: Duration,
     /// Per server: from launch to the last answer.
     pub timeout: Duration,
     pub shutdown: ShutdownPolicy,
@@ -106,7 +113,10 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            concurrency: 8,
+            concurrency: schedule::default_concurrency(),
+            // Longer than an interpreter's start on a busy laptop (Python `mcp` 2.x: about 1 s
+            // alone), shorter than anything a person would notice as a stalled run.
+            lease: Duration::from_secs(2),
             // Claude Code's default MCP_TIMEOUT.
             timeout: Duration::from_secs(30),
             shutdown: ShutdownPolicy::default(),
@@ -207,12 +217,14 @@ fn first_start(server: &str, package: &str, client: Client, took: Duration) -> F
     )
 }
 
-/// Test one server; `installing` is called when its package has to be downloaded first.
+/// Test one server; `installing` is called when its package has to be downloaded first, and
+/// `answered` once a started server has given its last answer (what follows is its shutdown).
 pub async fn probe_one(
     req: &ProbeRequest,
     opts: &RunOptions,
     cancel: &CancellationToken,
     installing: &(dyn Fn(&str) + Send + Sync),
+    answered: &(dyn Fn() + Send + Sync),
 ) -> ProbeResult {
     let mut result = untested(req);
     if let Some(hold) = &req.hold {
@@ -278,6 +290,7 @@ pub async fn probe_one(
                 cancel,
                 req.client,
                 req.handshake,
+                answered,
             )
             .await;
             result.findings = match blocked {
@@ -343,35 +356,34 @@ pub async fn run_all(
     let gate = Arc::new(tokio::sync::Semaphore::new(opts.concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     let reqs: Vec<Arc<ProbeRequest>> = reqs.into_iter().map(Arc::new).collect();
-    for (index, req) in reqs.iter().enumerate() {
-        let (gate, req, cancel, progress) =
-            (gate.clone(), req.clone(), cancel.clone(), progress.clone());
-        tasks.spawn(async move {
-            let permit = tokio::select! {
-                p = gate.acquire_owned() => p.ok(),
+    // What starts no process here needs no slot: those go first, then the launches, slowest first.
+    let (free, launched): (Vec<usize>, Vec<usize>) =
+        (0..reqs.len()).partition(|&i| !takes_slot(&reqs[i]));
+    let expected: Vec<Option<Duration>> = launched.iter().map(|&i| reqs[i].expected).collect();
+    let order = free.into_iter().chain(
+        schedule::start_order(&expected)
+            .into_iter()
+            .map(|k| launched[k]),
+    );
+    for index in order {
+        let req = reqs[index].clone();
+        // Taken here, one start after the other, so that the order above is the order of starts.
+        let slot = if takes_slot(&req) {
+            tokio::select! {
+                p = gate.clone().acquire_owned() => p.ok().map(|p| Slot::new(Some(p))),
                 _ = cancel.cancelled() => None,
-            };
-            let result = if permit.is_some() && !cancel.is_cancelled() {
-                if let Some(p) = &progress {
-                    p(Progress::Started {
-                        index,
-                        server: req.server.clone(),
-                    });
+            }
+        } else {
+            Some(Slot::default())
+        };
+        let (cancel, progress) = (cancel.clone(), progress.clone());
+        tasks.spawn(async move {
+            let result = match slot {
+                Some(slot) if !cancel.is_cancelled() => {
+                    run_one(index, &req, &opts, slot, &cancel, progress.as_ref()).await
                 }
-                let installing = |package: &str| {
-                    if let Some(p) = &progress {
-                        p(Progress::Installing {
-                            index,
-                            server: req.server.clone(),
-                            package: package.to_owned(),
-                        });
-                    }
-                };
-                probe_one(&req, &opts, &cancel, &installing).await
-            } else {
-                cancelled_result(&req)
+                _ => cancelled_result(&req),
             };
-            drop(permit);
             if let Some(p) = &progress {
                 p(Progress::Finished {
                     index,
@@ -399,6 +411,51 @@ pub async fn run_all(
             })
         })
         .collect()
+}
+
+/// Whether testing `req` starts a process on this machine (and so competes for its cores).
+fn takes_slot(req: &ProbeRequest) -> bool {
+    req.hold.is_none() && matches!(req.target, Ok(Target::Stdio(_)))
+}
+
+/// One started test: its `slot` goes back at the last answer, when the lease runs out, or at
+/// the end, whichever is first.
+async fn run_one(
+    index: usize,
+    req: &ProbeRequest,
+    opts: &RunOptions,
+    slot: Slot,
+    cancel: &CancellationToken,
+    progress: Option<&ProgressFn>,
+) -> ProbeResult {
+    if let Some(p) = progress {
+        p(Progress::Started {
+            index,
+            server: req.server.clone(),
+        });
+    }
+    let installing = |package: &str| {
+        if let Some(p) = progress {
+            p(Progress::Installing {
+                index,
+                server: req.server.clone(),
+                package: package.to_owned(),
+            });
+        }
+    };
+    let slot = Arc::new(slot);
+    let lease = {
+        let (slot, lease) = (slot.clone(), opts.lease);
+        tokio::spawn(async move {
+            tokio::time::sleep(lease).await;
+            slot.release();
+        })
+    };
+    let answered = || slot.release();
+    let result = probe_one(req, opts, cancel, &installing, &answered).await;
+    lease.abort();
+    slot.release();
+    result
 }
 
 fn cancelled_result(req: &ProbeRequest) -> ProbeResult {

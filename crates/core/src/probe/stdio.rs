@@ -214,7 +214,9 @@ struct Attempt {
 
 /// Launch `spec`, talk as `client` would (`handshake`), stop it; never leaves a process behind
 /// (also when this future is dropped: [`ServerProcess`]'s `Drop` kills the group). The whole
-/// probe, second launches included, stays within `timeout`.
+/// probe, second launches included, stays within `timeout`. `answered` is called when an
+/// exchange has gone through, before that server is stopped (no launch follows a success).
+#[allow(clippy::too_many_arguments)] // each is one independent knob of a probe
 pub async fn probe(
     server: &str,
     spec: &LaunchSpec,
@@ -223,6 +225,7 @@ pub async fn probe(
     cancel: &CancellationToken,
     client: Client,
     handshake: Handshake,
+    answered: &(dyn Fn() + Send + Sync),
 ) -> StdioOutcome {
     let started = Instant::now();
     let left = || timeout.saturating_sub(started.elapsed());
@@ -230,7 +233,10 @@ pub async fn probe(
         Handshake::Dual => Lifecycle::Auto,
         Handshake::LegacyOnly => Lifecycle::Initialize,
     };
-    let mut a = attempt(server, spec, timeout, timeout, shutdown, cancel, first).await;
+    let mut a = attempt(
+        server, spec, timeout, timeout, shutdown, cancel, first, answered,
+    )
+    .await;
     if a.quit_on_probe && !a.ok && !left().is_zero() {
         // It quit on the unknown request: Claude Code starts it again and uses `initialize`.
         a = attempt(
@@ -241,6 +247,7 @@ pub async fn probe(
             shutdown,
             cancel,
             Lifecycle::Initialize,
+            answered,
         )
         .await;
     }
@@ -254,6 +261,7 @@ pub async fn probe(
             shutdown,
             cancel,
             Lifecycle::Discover,
+            answered,
         )
         .await;
     }
@@ -266,6 +274,7 @@ pub async fn probe(
             shutdown,
             cancel,
             Lifecycle::Discover,
+            answered,
         )
         .await;
         if modern.ok {
@@ -310,6 +319,7 @@ pub fn mismatch(server: &str, client: Client, learned: &Learned) -> Finding {
     .with_fix(fix)
 }
 
+#[allow(clippy::too_many_arguments)] // `probe`'s knobs, plus which handshake this launch uses
 async fn attempt(
     server: &str,
     spec: &LaunchSpec,
@@ -318,6 +328,7 @@ async fn attempt(
     shutdown: ShutdownPolicy,
     cancel: &CancellationToken,
     lifecycle: Lifecycle,
+    answered: &(dyn Fn() + Send + Sync),
 ) -> Attempt {
     let started = Instant::now();
     let mut learned = Learned::default();
@@ -388,6 +399,9 @@ async fn attempt(
     }
     let exit = proc.exit_status();
     let stderr_log = proc.stderr().clone();
+    if matches!(end, End::Done(Ok(()))) {
+        answered();
+    }
     proc.shutdown(shutdown).await;
     // Everything that holds the pipes is gone now; let the tap, the pump and the stderr drain
     // finish.

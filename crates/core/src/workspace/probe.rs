@@ -1,6 +1,7 @@
 //! What a test launch needs from the workspace, and keeping secrets out of its results.
 
 use super::*;
+use crate::probe::history::StartTimes;
 use crate::probe::run::ProgressFn;
 use crate::probe::{ProbeRequest, ProbeResult, Progress, RunOptions};
 use crate::secrets::Secret;
@@ -103,12 +104,18 @@ impl Workspace {
             .iter()
             .filter_map(|l| Some((l.source.path.clone(), l.error.as_ref()?.message.clone())))
             .collect();
-        let requests = self.probe_requests(&listings, wanted);
+        let mut requests = self.probe_requests(&listings, wanted);
+        let history = self.host.cache_path().join(crate::probe::history::FILE);
+        let times = StartTimes::load(&history);
+        for r in &mut requests {
+            r.expected = times.get(&r.path, &r.server);
+        }
         let known = self.known_values(&requests);
         Ok(TestRun {
             requests,
             known,
             skipped,
+            history,
         })
     }
 
@@ -127,6 +134,7 @@ impl Workspace {
         for r in &mut results {
             scrub(r, &known);
         }
+        remember(&run.history, &results);
         results
     }
 
@@ -145,6 +153,7 @@ impl Workspace {
         for r in &mut results {
             scrub(r, &known);
         }
+        remember(&run.history, &results);
         Ok(results)
     }
 }
@@ -155,6 +164,17 @@ pub struct TestRun {
     /// Per file, the keychain values that must not appear in what the servers print.
     known: Arc<BTreeMap<PathBuf, Vec<Secret>>>,
     skipped: Vec<(PathBuf, String)>,
+    /// Where the start times of earlier runs are kept (the cache folder).
+    history: PathBuf,
+}
+
+/// Note how long each server took, for the order of the next run. Re-read just before writing,
+/// so that a run of the app and one of the CLI at the same time each keep the other's servers.
+/// A cache: when it cannot be written, the next run only starts in the file's order.
+fn remember(history: &Path, results: &[ProbeResult]) {
+    let mut times = StartTimes::load(history);
+    times.record(results);
+    let _ = times.save(history);
 }
 
 impl TestRun {
