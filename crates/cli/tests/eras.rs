@@ -182,3 +182,41 @@ fn a_modern_only_server_in_a_legacy_only_client_gets_the_finding() {
         "protocol-mismatch"
     );
 }
+
+#[test]
+fn a_server_that_cannot_start_is_not_started_a_second_time() {
+    // Claude Code starts a server that quit on `server/discover` once more, with `initialize`;
+    // one whose stderr says its script or a module is missing failed before it read anything.
+    let sb = Sandbox::new();
+    let fx = fixture().display().to_string();
+    let log = |name: &str| sb.root().join(format!("starts-{name}.txt"));
+    let cases = [
+        // (server and fixture mode, launches, status, first finding)
+        ("missing-module", 1, "error", "missing-dependency"),
+        ("missing-module-py", 1, "error", "missing-dependency"),
+        ("crash", 2, "error", "exited-early"),
+        ("exit-on-discover", 2, "ok", ""),
+    ];
+    let servers: serde_json::Map<String, Value> = cases
+        .iter()
+        .map(|(mode, ..)| {
+            let env = json!({ "FIXTURE_START_LOG": log(mode).display().to_string() });
+            let spec = json!({ "type": "stdio", "command": fx, "args": [mode], "env": env });
+            ((*mode).to_owned(), spec)
+        })
+        .collect();
+    let config = write_config(&sb, &Value::Object(servers));
+    let (_, results) = run_test(&sb, &config, &["--timeout", "20"]);
+    for (mode, launches, status, code) in cases {
+        let r = result(&results, mode);
+        let starts = std::fs::read_to_string(log(mode)).unwrap().lines().count();
+        assert_eq!(
+            (starts, r["status"].as_str()),
+            (launches, Some(status)),
+            "{r:#}"
+        );
+        if !code.is_empty() {
+            assert_eq!(r["findings"][0]["code"], code, "{r:#}");
+        }
+    }
+}

@@ -25,6 +25,8 @@
 //!
 //! With `FIXTURE_TIMING_FILE` set, a stdio server appends the microseconds from its start to its
 //! answer of `tools/list` to that file (the benchmark's "server's own time").
+//! With `FIXTURE_START_LOG` set, every start appends its mode to that file (how many launches a
+//! probe made).
 //!
 //! Written by hand on std only (no MCP SDK): the point is to control every byte it sends.
 
@@ -98,6 +100,17 @@ fn main() {
             std::process::exit(2);
         }
     };
+    if let Ok(log) = std::env::var("FIXTURE_START_LOG") {
+        let line = format!("{}\n", cfg.mode);
+        let appended = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .and_then(|mut f| f.write_all(line.as_bytes()));
+        if let Err(e) = appended {
+            eprintln!("mcp-fixture: cannot append to {log}: {e}");
+        }
+    }
     match cfg.mode.as_str() {
         "grandchild" => grandchild(),
         "http" => serve_http(cfg),

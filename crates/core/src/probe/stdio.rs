@@ -13,7 +13,8 @@
 //! `server/discover` request go out; if no answer comes within [`policy::discover_wait`] (Claude
 //! Code's `min(3 s, timeout / 3)`), the tap hands rmcp a JSON-RPC error in the server's place, so
 //! the fallback happens when Claude Code's would, and a late answer is dropped. A server that
-//! quits on the probe is started again and asked with `initialize` only, as Claude Code does.
+//! quits on the probe is started again and asked with `initialize` only, as Claude Code does,
+//! unless its stderr shows it could not start at all (a missing script or module).
 //!
 //! For a client that speaks only `initialize` (see [`policy::stdio_handshake`]), a server that
 //! refuses it is started once more and asked with `server/discover`: one that answers there
@@ -414,6 +415,12 @@ async fn attempt(
         .map(|w| (w.quit_on_probe, w.late_modern))
         .unwrap_or((false, false));
     let stderr_text = stderr_log.text();
+    // Claude Code starts a server that quit on the probe again; one whose stderr says it could
+    // not even start (its script or a module is missing) would only fail the same way twice, a
+    // second wait for the person (a Python traceback takes ~0.3 s each time).
+    let quit_on_probe = quit_on_probe
+        && !diagnose::read_stderr(&stderr_text, &spec.env)
+            .is_some_and(|c| c.before_first_request());
     let ctx = diagnose::StdioContext {
         server,
         spec,

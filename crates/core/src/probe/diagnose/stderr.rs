@@ -22,6 +22,24 @@ pub enum Cause {
     OldNode,
 }
 
+impl Cause {
+    /// Whether this failure happens before a server reads its first request (the program, its
+    /// script, a module or its interpreter is missing, the package cannot be fetched, Node is too
+    /// old to parse it): such a server did not quit *on* our request, and starting it again with
+    /// another handshake would fail the same way. The other causes (a missing variable, a taken
+    /// port) come from the server's own code, which may run only after it read the request.
+    pub fn before_first_request(&self) -> bool {
+        match self {
+            Cause::MissingModule { .. }
+            | Cause::UnknownPackage { .. }
+            | Cause::InterpreterNotFound { .. }
+            | Cause::NoNetwork
+            | Cause::OldNode => true,
+            Cause::MissingEnv { .. } | Cause::AddressInUse { .. } => false,
+        }
+    }
+}
+
 pub(super) fn lines(stderr: &str) -> impl Iterator<Item = &str> {
     stderr.lines().map(str::trim).filter(|l| !l.is_empty())
 }
