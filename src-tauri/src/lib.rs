@@ -53,6 +53,7 @@ pub fn run() {
             commands::servers::remove_server,
             commands::servers::set_enabled,
             commands::servers::approve_server,
+            commands::overview::add_project,
             commands::servers::duplicate_server,
             commands::servers::import_preview,
             commands::servers::apply_fix,

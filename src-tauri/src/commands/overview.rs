@@ -83,6 +83,18 @@ pub(crate) fn watch(app: &AppHandle, state: &AppState, files: &[Listing]) {
     *w = (paths, watcher.ok());
 }
 
+/// "Add a project folder": its `.mcp.json` is listed from now on (only this app's settings
+/// change). Answers that file's path, as the next overview shows it.
+#[tauri::command]
+pub async fn add_project(state: State<'_, AppState>, dir: String) -> IpcResult<String> {
+    let ws = state.ws.clone();
+    blocking(move || {
+        let source = ws.add_project(std::path::Path::new(dir.trim()))?;
+        Ok(source.path.display().to_string())
+    })
+    .await
+}
+
 /// "Find it for me": every place `command` is installed, with versions, as `client` sees it.
 #[tauri::command]
 pub async fn resolve_command(

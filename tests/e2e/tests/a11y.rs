@@ -63,6 +63,24 @@ async fn check_every_screen(dark: bool) {
         .perform()
         .await
         .unwrap();
+    app.wait_gone("add-dialog").await;
+    // Adding a project folder (with the problem it shows for a folder that is not there).
+    app.click("add-project").await;
+    app.wait_testid("project-dir")
+        .await
+        .send_keys("/no/such/folder")
+        .await
+        .unwrap();
+    app.click("project-add").await;
+    app.wait_testid("project-problem").await;
+    check("add a project folder", app.serious_a11y_violations().await);
+    app.driver
+        .action_chain()
+        .send_keys(Key::Escape)
+        .perform()
+        .await
+        .unwrap();
+    app.wait_gone("project-dialog").await;
     // Backups, secrets, the raw view.
     app.click("nav-backups").await;
     app.wait_testid("backup-file").await;

@@ -81,6 +81,9 @@ export const api = {
   approveServer: (project: string, name: string, trust: boolean) =>
     invoke<ApproveReport>("approve_server", { project, name, trust }),
 
+  /** List a project folder's `.mcp.json` from now on; answers that file's path. */
+  addProject: (dir: string) => invoke<string>("add_project", { dir }),
+
   testServers: (only: ServerRef[] | null, timeoutSecs?: number) =>
     invoke<ProbeResult[]>("test_servers", { only, timeoutSecs: timeoutSecs ?? null }),
   cancelTests: () => invoke<void>("cancel_tests"),

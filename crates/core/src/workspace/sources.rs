@@ -166,6 +166,32 @@ impl Workspace {
         out
     }
 
+    /// A project folder the person chose (the app's "Add a project folder"): its `.mcp.json`
+    /// is listed from now on, whether the file exists yet or not, as the folders Claude Code has
+    /// recorded are. Remembered by its real path (a link or `..` in the way resolved), the way
+    /// Claude Code names a project by the folder it runs in. Only this tool's settings change.
+    pub fn add_project(&self, dir: &Path) -> Result<Source> {
+        let shown = dir.display();
+        let meta = std::fs::metadata(dir).map_err(|e| {
+            Error::invalid_input(if e.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    "The folder {shown} does not exist. Choose the folder you open Claude Code in."
+                )
+            } else {
+                format!("The folder {shown} cannot be opened ({e}).")
+            })
+        })?;
+        if !meta.is_dir() {
+            return Err(Error::invalid_input(format!(
+                "{shown} is a file, not a folder. Choose the folder that holds it (the one you \
+                 open Claude Code in)."
+            )));
+        }
+        let real = fsio::identity(dir).to_string_lossy().into_owned();
+        self.settings.add_project(&real)?;
+        Ok(self.project_source(&real))
+    }
+
     /// The project files Claude Code reads when it runs in `dir`: the `.mcp.json` of `dir` and
     /// of each parent up to the root, nearest first (on a name clash the nearest wins; Claude
     /// Code 2.1.332 walks past the git top level too). Each is a project source of `dir`: the

@@ -1,0 +1,157 @@
+//! A project folder Claude Code has not recorded yet, in the real app: "Add a project folder…"
+//! lists its `.mcp.json`; its server waits for Claude Code's approval, and the one click that
+//! approves it records it the way Claude Code does (the real `claude mcp list` in that folder
+//! then says Connected, no longer Pending approval).
+//!
+//! Run with `scripts/test-e2e`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests: a panic is a failure
+#![allow(clippy::disallowed_methods)] // the test runs the real Claude Code CLI
+
+use mcpconf_e2e::thirtyfour::prelude::*;
+use mcpconf_e2e::{App, Fixture, fixture_server, row_css};
+use mcpconf_testkit::peers;
+use std::path::Path;
+
+/// `claude mcp list` run in `dir` with the fixture's HOME (offline, nothing that changes what it
+/// decides: see `Sandbox::claude_command`).
+fn claude_list(fx: &Fixture, dir: &Path) -> String {
+    let out = std::process::Command::new(peers::claude())
+        .args(["mcp", "list"])
+        .envs(fx.env())
+        .env("DISABLE_AUTOUPDATER", "1")
+        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+        .env("DISABLE_TELEMETRY", "1")
+        .env_remove("ANTHROPIC_API_KEY")
+        .env_remove("CLAUDE_CODE_SANDBOXED")
+        .env_remove("CLAUDE_CONFIG_DIR")
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn line_of<'a>(text: &'a str, name: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.starts_with(&format!("{name}:")))
+        .unwrap_or_else(|| panic!("no {name} in:\n{text}"))
+}
+
+#[tokio::test]
+async fn a_project_folder_added_by_hand_is_listed_and_its_server_approved_in_one_click() {
+    let fx = Fixture::new();
+    fx.write(
+        "home/.config/Claude/claude_desktop_config.json",
+        "{\n  \"mcpServers\": {}\n}\n",
+    );
+    fx.write("home/.claude.json", "{\n  \"numStartups\": 1\n}\n");
+    let mcp = fx.write(
+        "code/notes-app/.mcp.json",
+        serde_json::to_string_pretty(&serde_json::json!({
+            "mcpServers": {"notes": {"command": fixture_server(), "args": ["good"]}}
+        }))
+        .unwrap(),
+    );
+    let folder = mcp.parent().unwrap().to_owned();
+    let before = std::fs::read(&mcp).unwrap();
+    // The oracle first: Claude Code will not start it before it is approved.
+    let theirs = claude_list(&fx, &folder);
+    assert!(
+        line_of(&theirs, "notes").contains("Pending approval"),
+        "{theirs}"
+    );
+
+    let app = App::launch(&fx).await;
+    // The listing is in once Claude Desktop's file is in the sidebar: no "notes" then.
+    app.wait_css(&format!(
+        "[data-testid='file'][data-path='{}']",
+        fx.desktop_config().display()
+    ))
+    .await;
+    app.wait_not_in_page(&row_css("notes")).await;
+
+    app.click("add-project").await;
+    let field = app.wait_testid("project-dir").await;
+    // A folder that is not there: said in plain words, nothing added.
+    let missing = fx.root().join("code/no-such-app");
+    field
+        .send_keys(missing.display().to_string())
+        .await
+        .unwrap();
+    app.click("project-add").await;
+    let problem = app
+        .wait_testid("project-problem")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(problem.contains("does not exist"), "{problem}");
+    app.shot("project-dialog-problem").await;
+    field.clear().await.unwrap();
+    field.send_keys(folder.display().to_string()).await.unwrap();
+    app.click("project-add").await;
+    app.wait_gone("project-dialog").await;
+
+    // Listed, in the sidebar and with its server; the folder is remembered in our settings only.
+    app.wait_css(&format!(
+        "[data-testid='file'][data-path='{}'][data-scope='project']",
+        mcp.display()
+    ))
+    .await;
+    app.server_row("notes", Some(&mcp)).await;
+    let settings = std::fs::read_to_string(fx.data().join("settings.json")).unwrap();
+    assert!(
+        settings.contains(&folder.display().to_string()),
+        "{settings}"
+    );
+    assert_eq!(
+        std::fs::read(&mcp).unwrap(),
+        before,
+        ".mcp.json was changed"
+    );
+
+    // Tested: Claude Code would ask first, so the test does not start it either.
+    app.click("test-all").await;
+    let status = app
+        .wait_attr_in(
+            &row_css("notes"),
+            "data-status",
+            &["ok", "warning", "error"],
+        )
+        .await;
+    assert_eq!(status, "warning");
+    let row = app.server_row("notes", Some(&mcp)).await;
+    let reason = row
+        .query(By::Css("[data-testid='status-reason']"))
+        .first()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(reason.contains("approve"), "{reason}");
+    app.shot("project-needs-approval").await;
+    let approve = row
+        .query(By::Css("[data-testid='approve']"))
+        .first()
+        .await
+        .unwrap();
+    approve.click().await.unwrap();
+
+    // Tested again after the approval: it starts and answers now.
+    app.until("the approval is recorded", || {
+        line_of(&claude_list(&fx, &folder), "notes").contains("Connected")
+    })
+    .await;
+    let status = app
+        .wait_attr_in(&row_css("notes"), "data-status", &["ok"])
+        .await;
+    assert_eq!(status, "ok");
+    assert_eq!(
+        std::fs::read(&mcp).unwrap(),
+        before,
+        ".mcp.json was changed"
+    );
+    app.shot("project-approved").await;
+    app.quit().await;
+}
