@@ -54,6 +54,7 @@ pub fn run() {
             commands::servers::set_enabled,
             commands::servers::approve_server,
             commands::overview::add_project,
+            commands::overview::forget_project,
             commands::servers::duplicate_server,
             commands::servers::import_preview,
             commands::servers::apply_fix,

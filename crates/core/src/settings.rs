@@ -43,6 +43,15 @@ impl Settings {
         })
     }
 
+    /// Take `dir` off the list; false when it was not on it.
+    pub fn remove_project(&self, dir: &str) -> Result<bool> {
+        self.file.update(|s| {
+            let before = s.projects.len();
+            s.projects.retain(|p| p != dir);
+            s.projects.len() != before
+        })
+    }
+
     /// The backup bounds the person chose (the defaults when none, or when the file cannot be
     /// read: a damaged settings file must not stop saves).
     pub fn retention(&self) -> Retention {

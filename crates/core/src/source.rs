@@ -56,6 +56,9 @@ pub struct Source {
     pub read_by_client: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// A project folder on this tool's own list (added by the person, or written to from here)
+    /// that Claude Code has not recorded: it can be taken off the list again.
+    pub added: bool,
     #[serde(skip)]
     pub section: Section,
 }

@@ -30,6 +30,15 @@ fn project_files(ws: &Workspace) -> Vec<(String, bool)> {
         .collect()
 }
 
+/// Which listed project folders can be taken off the list again.
+fn added(ws: &Workspace) -> Vec<String> {
+    ws.sources()
+        .into_iter()
+        .filter(|s| s.added)
+        .filter_map(|s| s.project)
+        .collect()
+}
+
 #[test]
 fn an_added_folder_is_listed_by_its_real_path_once_even_before_it_has_a_file() {
     let sb = Sandbox::new();
@@ -66,4 +75,37 @@ fn what_is_not_a_folder_is_refused_and_nothing_is_remembered() {
     assert!(e.contains("is a file, not a folder"), "{e}");
     assert!(project_files(&ws).is_empty());
     assert!(!sb.data().join("settings.json").exists());
+}
+
+#[test]
+fn an_added_folder_can_be_taken_off_the_list_but_not_one_claude_code_recorded() {
+    let sb = Sandbox::new();
+    let ours = sb.root().join("code/ours");
+    let theirs = sb.root().join("code/theirs");
+    for d in [&ours, &theirs] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::write(d.join(".mcp.json"), "{\"mcpServers\": {}}\n").unwrap();
+    }
+    let (ours, theirs) = (
+        std::fs::canonicalize(ours).unwrap().display().to_string(),
+        std::fs::canonicalize(theirs).unwrap().display().to_string(),
+    );
+    sb.write(
+        "home/.claude.json",
+        serde_json::json!({ "projects": { theirs.clone(): {} } }).to_string(),
+    );
+    let ws = workspace(&sb);
+    ws.add_project(std::path::Path::new(&ours)).unwrap();
+    ws.add_project(std::path::Path::new(&theirs)).unwrap();
+    // Claude Code's own list wins: only ours can go.
+    assert_eq!(added(&ws), std::slice::from_ref(&ours));
+    assert_eq!(project_files(&ws).len(), 2);
+
+    ws.forget_project(&ours).unwrap();
+    assert!(added(&ws).is_empty());
+    let listed: Vec<String> = project_files(&ws).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(listed, [format!("{theirs}/.mcp.json")]);
+    assert!(std::path::Path::new(&ours).join(".mcp.json").exists());
+    let e = ws.forget_project(&ours).unwrap_err().to_string();
+    assert!(e.contains("not on this app's own list"), "{e}");
 }

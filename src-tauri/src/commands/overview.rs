@@ -95,6 +95,13 @@ pub async fn add_project(state: State<'_, AppState>, dir: String) -> IpcResult<S
     .await
 }
 
+/// "Stop listing": a project folder the person added goes off this app's list; no file changes.
+#[tauri::command]
+pub async fn forget_project(state: State<'_, AppState>, dir: String) -> IpcResult<()> {
+    let ws = state.ws.clone();
+    blocking(move || Ok(ws.forget_project(&dir)?)).await
+}
+
 /// "Find it for me": every place `command` is installed, with versions, as `client` sees it.
 #[tauri::command]
 pub async fn resolve_command(

@@ -153,5 +153,58 @@ async fn a_project_folder_added_by_hand_is_listed_and_its_server_approved_in_one
         ".mcp.json was changed"
     );
     app.shot("project-approved").await;
+    // Approving with trust recorded the folder in Claude Code's own list: it is no longer only
+    // ours, so it cannot be taken off the list here.
+    app.wait_not_in_page("[data-testid='forget-project']").await;
+    app.quit().await;
+}
+
+#[tokio::test]
+async fn a_folder_added_by_mistake_is_taken_off_the_list_and_nothing_else_changes() {
+    let fx = Fixture::new();
+    fx.write(
+        "home/.config/Claude/claude_desktop_config.json",
+        "{\n  \"mcpServers\": {}\n}\n",
+    );
+    let folder = fx.root().join("Downloads");
+    std::fs::create_dir_all(&folder).unwrap();
+    let app = App::launch(&fx).await;
+    app.click("add-project").await;
+    app.wait_testid("project-dir")
+        .await
+        .send_keys(folder.display().to_string())
+        .await
+        .unwrap();
+    app.click("project-add").await;
+    app.wait_gone("project-dialog").await;
+    // No .mcp.json there yet: the folder is listed, and it is the page shown.
+    let file = format!(
+        "[data-testid='file'][data-path='{}']",
+        folder.join(".mcp.json").display()
+    );
+    app.wait_css(&file).await;
+    app.shot("project-empty").await;
+    let title = app
+        .driver
+        .execute(
+            "return document.querySelector('main h1').textContent;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let title = title.json().as_str().unwrap_or_default().to_owned();
+    assert!(title.starts_with("Downloads"), "{title}");
+    app.click("forget-project").await;
+    app.wait_not_in_page(&file).await;
+    let settings = std::fs::read_to_string(fx.data().join("settings.json")).unwrap();
+    assert!(
+        !settings.contains(&folder.display().to_string()),
+        "{settings}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        0,
+        "a file was made"
+    );
     app.quit().await;
 }

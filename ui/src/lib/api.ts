@@ -83,6 +83,8 @@ export const api = {
 
   /** List a project folder's `.mcp.json` from now on; answers that file's path. */
   addProject: (dir: string) => invoke<string>("add_project", { dir }),
+  /** Take a folder the person added off the list (its files stay as they are). */
+  forgetProject: (dir: string) => invoke<void>("forget_project", { dir }),
 
   testServers: (only: ServerRef[] | null, timeoutSecs?: number) =>
     invoke<ProbeResult[]>("test_servers", { only, timeoutSecs: timeoutSecs ?? null }),

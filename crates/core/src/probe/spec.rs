@@ -227,6 +227,7 @@ mod tests {
             exists: true,
             read_by_client: true,
             note: None,
+            added: false,
             section: Section::Root,
         }
     }

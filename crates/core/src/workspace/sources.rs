@@ -12,6 +12,7 @@ impl Workspace {
             exists: loc.exists,
             read_by_client: loc.read_by_client,
             note: loc.note.clone(),
+            added: false,
             section: Section::Root,
         }
     }
@@ -29,6 +30,7 @@ impl Workspace {
             exists,
             read_by_client: true,
             note: None,
+            added: false,
             section,
         }
     }
@@ -43,6 +45,7 @@ impl Workspace {
             exists: loc.exists,
             read_by_client: true,
             note: None,
+            added: false,
             section: Section::Root,
         }
     }
@@ -107,6 +110,7 @@ impl Workspace {
                 exists,
                 read_by_client: true,
                 note: None,
+                added: false,
                 section: Section::Root,
             },
             Client::ClaudeCode => Source {
@@ -117,6 +121,7 @@ impl Workspace {
                 exists,
                 read_by_client: true,
                 note: None,
+                added: false,
                 section: Section::Root,
             },
         }])
@@ -153,7 +158,10 @@ impl Workspace {
         }
         for p in extra {
             if !projects.contains(&p) {
-                out.push(self.project_source(&p));
+                out.push(Source {
+                    added: true,
+                    ..self.project_source(&p)
+                });
             }
         }
         if self.folder_projects {
@@ -192,6 +200,17 @@ impl Workspace {
         Ok(self.project_source(&real))
     }
 
+    /// Take a folder off this tool's list of project folders ("Stop listing this folder"). Its
+    /// files are not touched; a folder Claude Code has recorded stays listed through that.
+    pub fn forget_project(&self, dir: &str) -> Result<()> {
+        if !self.settings.remove_project(dir)? {
+            return Err(Error::invalid_input(format!(
+                "{dir} is not on this app's own list of project folders (Claude Code lists it)."
+            )));
+        }
+        Ok(())
+    }
+
     /// The project files Claude Code reads when it runs in `dir`: the `.mcp.json` of `dir` and
     /// of each parent up to the root, nearest first (on a name clash the nearest wins; Claude
     /// Code 2.1.332 walks past the git top level too). Each is a project source of `dir`: the
@@ -209,6 +228,7 @@ impl Workspace {
                     exists: true,
                     read_by_client: true,
                     note: None,
+                    added: false,
                     section: Section::Root,
                 })
             })

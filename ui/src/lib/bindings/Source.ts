@@ -9,4 +9,9 @@ export type Source = { client: Client, scope: Scope, project: string | null, pat
 /**
  * False when the installed client ignores this file (see `note`).
  */
-read_by_client: boolean, note: string | null, };
+read_by_client: boolean, note: string | null, 
+/**
+ * A project folder on this tool's own list (added by the person, or written to from here)
+ * that Claude Code has not recorded: it can be taken off the list again.
+ */
+added: boolean, };

@@ -30,6 +30,7 @@ export function listing(over: Partial<Listing> & Pick<Listing, "client" | "scope
     project: null,
     exists: true,
     read_by_client: true,
+    added: false,
     note: null,
     ...over,
   };

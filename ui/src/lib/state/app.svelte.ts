@@ -13,7 +13,7 @@ import type { ServerEntry } from "../bindings/ServerEntry";
 import type { SourceRef } from "../bindings/SourceRef";
 import { attachFindings } from "../logic/findings";
 import { stableOrder } from "../logic/order";
-import { inferHome, rowKey, sourceKey, sourceRef } from "../logic/sources";
+import { inferHome, rowKey, sourceKey, sourceRef, tildePath } from "../logic/sources";
 import { undoBackups } from "../logic/undo";
 import { toasts, type Undo } from "./toasts.svelte";
 import { confirmer } from "./confirm.svelte";
@@ -321,6 +321,25 @@ class AppStore {
       if (row) this.#rowsChanged([row], true);
     } catch (e) {
       reportError(e, `Could not approve “${result.server}”`);
+    } finally {
+      delete this.busy[busy];
+    }
+  }
+
+  /** "Stop listing": a project folder the person added goes off the list; no file changes. */
+  async forgetProject(dir: string): Promise<boolean> {
+    const busy = `forget\u0000${dir}`;
+    this.busy[busy] = true;
+    try {
+      await api.forgetProject(dir);
+      await this.reload();
+      toasts.show("info", `Stopped listing ${tildePath(dir, this.home)}.`, {
+        detail: ["Its .mcp.json was not changed. Add the folder again any time with “Add a project folder…”."],
+      });
+      return true;
+    } catch (e) {
+      reportError(e, "Could not take the folder off the list");
+      return false;
     } finally {
       delete this.busy[busy];
     }

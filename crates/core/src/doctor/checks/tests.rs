@@ -128,6 +128,7 @@ impl World {
             exists: true,
             read_by_client: true,
             note: None,
+            added: false,
             section: Section::Root,
         }
     }
