@@ -137,6 +137,18 @@ async fn a_project_folder_added_by_hand_is_listed_and_its_server_approved_in_one
         .await
         .unwrap();
     approve.click().await.unwrap();
+    // Said in what happens next, not in Claude Code's settings keys.
+    let said = app
+        .wait_css("[data-testid='toast'][data-kind='ok']")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        said.contains("Claude Code will start “notes” the next time you open the project")
+            && !said.contains("enabledMcpjsonServers"),
+        "{said}"
+    );
 
     // Tested again after the approval: it starts and answers now.
     app.until("the approval is recorded", || {

@@ -27,8 +27,8 @@ pub struct ApproveReport {
 pub struct ApprovedServer {
     pub name: String,
     /// `approved`, `needs-trust` (approved, but Claude Code first asks whether the folder is
-    /// trusted) or `rejected` (turned down in a file this tool does not change: `message` says
-    /// which).
+    /// trusted), `disabled` (approved, but switched off for the project) or `rejected` (turned
+    /// down in a file this tool does not change: `message` says which).
     pub state: String,
     pub message: String,
 }

@@ -3,7 +3,7 @@
 export type ApprovedServer = { name: string, 
 /**
  * `approved`, `needs-trust` (approved, but Claude Code first asks whether the folder is
- * trusted) or `rejected` (turned down in a file this tool does not change: `message` says
- * which).
+ * trusted), `disabled` (approved, but switched off for the project) or `rejected` (turned
+ * down in a file this tool does not change: `message` says which).
  */
 state: string, message: string, };

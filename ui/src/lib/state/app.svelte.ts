@@ -11,6 +11,7 @@ import type { ProbeResult } from "../bindings/ProbeResult";
 import type { SaveOutcome } from "../bindings/SaveOutcome";
 import type { ServerEntry } from "../bindings/ServerEntry";
 import type { SourceRef } from "../bindings/SourceRef";
+import { approvalText } from "../logic/approval";
 import { attachFindings } from "../logic/findings";
 import { stableOrder } from "../logic/order";
 import { inferHome, rowKey, sourceKey, sourceRef, tildePath } from "../logic/sources";
@@ -315,7 +316,7 @@ class AppStore {
     try {
       const report = await api.approveServer(action.project, result.server, action.trust);
       await this.wrote(report.saves, `Approved “${result.server}” for Claude Code.`, {
-        detail: [...report.servers.map((s) => s.message), ...report.notes],
+        detail: [...report.servers.map(approvalText), ...report.notes],
       });
       // Its last test said "waiting for approval": test it again.
       if (row) this.#rowsChanged([row], true);
