@@ -205,7 +205,8 @@ impl Workspace {
     pub fn forget_project(&self, dir: &str) -> Result<()> {
         if !self.settings.remove_project(dir)? {
             return Err(Error::invalid_input(format!(
-                "{dir} is not on this app's own list of project folders (Claude Code lists it)."
+                "{dir} is not on this app's own list of project folders (a folder Claude Code \
+                 has recorded stays listed for as long as Claude Code keeps it)."
             )));
         }
         Ok(())
