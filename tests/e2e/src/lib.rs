@@ -174,6 +174,17 @@ pub fn row_css(name: &str) -> String {
     format!("[data-testid='server-row'][data-name='{name}']")
 }
 
+/// The text of the first element matching `css` inside `el` (a row's reason, a hit's verdict).
+pub async fn text_in(el: &WebElement, css: &str) -> String {
+    el.query(By::Css(css))
+        .first()
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap_or_else(|e| panic!("text of {css}: {e}"))
+}
+
 /// Where screenshots go (gitignored).
 pub fn artifacts() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../test-artifacts");

@@ -57,12 +57,7 @@ async fn check_every_screen(dark: bool) {
     app.click("add-server").await;
     app.wait_testid("add-dialog").await;
     check("add a server", app.serious_a11y_violations().await);
-    app.driver
-        .action_chain()
-        .send_keys(Key::Escape)
-        .perform()
-        .await
-        .unwrap();
+    app.press(Key::Escape).await;
     app.wait_gone("add-dialog").await;
     // Adding a project folder (with the problem it shows for a folder that is not there).
     app.click("add-project").await;
@@ -74,12 +69,7 @@ async fn check_every_screen(dark: bool) {
     app.click("project-add").await;
     app.wait_testid("project-problem").await;
     check("add a project folder", app.serious_a11y_violations().await);
-    app.driver
-        .action_chain()
-        .send_keys(Key::Escape)
-        .perform()
-        .await
-        .unwrap();
+    app.press(Key::Escape).await;
     app.wait_gone("project-dialog").await;
     // Backups, secrets, the raw view.
     app.click("nav-backups").await;

@@ -8,7 +8,7 @@
 #![allow(clippy::disallowed_methods)] // tests start their own processes
 
 use mcpconf_e2e::thirtyfour::prelude::*;
-use mcpconf_e2e::{App, Fixture};
+use mcpconf_e2e::{App, Fixture, text_in};
 use mcpconf_testkit::peers;
 use std::path::{Path, PathBuf};
 
@@ -155,14 +155,7 @@ async fn test_all_turns_working_servers_green_and_broken_ones_red_with_the_reaso
             .await;
         assert_eq!(s, "error", "{name} should fail");
         let row = app.server_row(name, None).await;
-        let reason = row
-            .query(By::Css("[data-testid='status-reason']"))
-            .first()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let reason = text_in(&row, "[data-testid='status-reason']").await;
         assert!(!reason.trim().is_empty(), "{name} shows why it failed");
         if name == "notes" {
             // The doctor's findings fill in after the first screen (they wait for the login

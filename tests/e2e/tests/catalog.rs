@@ -9,7 +9,7 @@
 #![allow(clippy::disallowed_methods)] // tests start their own processes
 
 use mcpconf_e2e::thirtyfour::prelude::*;
-use mcpconf_e2e::{App, Fixture, fixture_server};
+use mcpconf_e2e::{App, Fixture, fixture_server, text_in};
 use mcpconf_testkit::registry::{self as docs, FakeRegistry};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -112,14 +112,7 @@ async fn search_pick_fill_and_add_from_the_registry_and_the_new_server_gets_its_
     let every = app
         .wait_css("[data-testid='catalog-hit'][data-name='io.github.mcpconf-test/every-input']")
         .await;
-    let verdict = every
-        .query(By::Css("[data-testid='catalog-verdict']"))
-        .first()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let verdict = text_in(&every, "[data-testid='catalog-verdict']").await;
     assert!(verdict.contains("Works in"), "{verdict}");
     app.wait_css("[data-testid='catalog-hit'][data-name='io.github.mcpconf-test/every-input'] img[src^='data:image/png;base64,']")
         .await;

@@ -9,21 +9,16 @@
 #![allow(clippy::disallowed_methods)] // the test runs the real Claude Code CLI
 
 use mcpconf_e2e::thirtyfour::prelude::*;
-use mcpconf_e2e::{App, Fixture, fixture_server, row_css};
+use mcpconf_e2e::{App, Fixture, fixture_server, row_css, text_in};
 use mcpconf_testkit::peers;
 use std::path::Path;
 
-/// `claude mcp list` run in `dir` with the fixture's HOME (offline, nothing that changes what it
-/// decides: see `Sandbox::claude_command`).
+/// `claude mcp list` run in `dir` with the fixture's HOME, as every test runs Claude Code.
 fn claude_list(fx: &Fixture, dir: &Path) -> String {
-    let out = std::process::Command::new(peers::claude())
+    let mut cmd = std::process::Command::new(peers::claude());
+    let out = peers::claude_offline(&mut cmd)
         .args(["mcp", "list"])
         .envs(fx.env())
-        .env("DISABLE_AUTOUPDATER", "1")
-        .env("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
-        .env("DISABLE_TELEMETRY", "1")
-        .env_remove("ANTHROPIC_API_KEY")
-        .env_remove("CLAUDE_CODE_SANDBOXED")
         .env_remove("CLAUDE_CONFIG_DIR")
         .current_dir(dir)
         .output()
@@ -121,14 +116,7 @@ async fn a_project_folder_added_by_hand_is_listed_and_its_server_approved_in_one
         .await;
     assert_eq!(status, "warning");
     let row = app.server_row("notes", Some(&mcp)).await;
-    let reason = row
-        .query(By::Css("[data-testid='status-reason']"))
-        .first()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let reason = text_in(&row, "[data-testid='status-reason']").await;
     assert!(reason.contains("approve"), "{reason}");
     app.shot("project-needs-approval").await;
     let approve = row
